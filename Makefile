@@ -1,0 +1,64 @@
+# virtbind — top-level build.  `make demo` sets up everything and runs the
+# demo; `make check` runs every test.  Outputs go under build/.
+
+CC       ?= cc
+PYTHON   ?= /usr/bin/python3
+BUILD    ?= build
+WERROR   ?= -Werror
+SANITIZE ?=
+CFLAGS   ?= -O2 -g
+XML_CFLAGS := $(shell pkg-config --cflags libxml-2.0 2>/dev/null)
+XML_LIBS   := $(shell pkg-config --libs libxml-2.0 2>/dev/null)
+VB_CFLAGS  = -std=c11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) $(SANITIZE) $(XML_CFLAGS) \
+             -Iapi-xml -DVB_DEFAULT_ANNOTATIONS='"$(CURDIR)/api-xml/annotations.txt"'
+VB_LDFLAGS = $(SANITIZE)
+
+APIXML_SRC := $(wildcard api-xml/*.c)
+APIXML_OBJ := $(APIXML_SRC:%.c=$(BUILD)/obj/%.o)
+GEN_SRC    := $(wildcard generator/*.c)
+GEN_OBJ    := $(GEN_SRC:%.c=$(BUILD)/obj/%.o)
+COV_SRC    := $(wildcard coverage/*.c)
+COV_OBJ    := $(COV_SRC:%.c=$(BUILD)/obj/%.o)
+
+LIBAPIXML  := $(BUILD)/lib/libvbapixml.a
+GEN        := $(BUILD)/bin/virtbind-gen
+COVERAGE   := $(BUILD)/bin/virtbind-coverage
+IR         := $(BUILD)/ir/virtbind-model.json
+
+.PHONY: all deps build ir demo check check-c check-valgrind clean
+all: build
+
+build: $(GEN) $(if $(COV_SRC),$(COVERAGE)) $(IR)
+
+deps:
+	@sh tools/install-deps.sh
+
+$(BUILD)/obj/%.o: %.c $(wildcard api-xml/*.h) | $(BUILD)/obj/api-xml $(BUILD)/obj/generator $(BUILD)/obj/coverage
+	$(CC) $(CFLAGS) $(VB_CFLAGS) -c -o $@ $<
+
+$(BUILD)/obj/api-xml $(BUILD)/obj/generator $(BUILD)/obj/coverage $(BUILD)/lib $(BUILD)/bin $(BUILD)/ir:
+	mkdir -p $@
+
+$(LIBAPIXML): $(APIXML_OBJ) | $(BUILD)/lib
+	rm -f $@ && ar rcs $@ $^
+
+$(GEN): $(GEN_OBJ) $(LIBAPIXML) | $(BUILD)/bin
+	$(CC) $(VB_LDFLAGS) -o $@ $(GEN_OBJ) $(LIBAPIXML) $(XML_LIBS)
+
+$(COVERAGE): $(COV_OBJ) $(LIBAPIXML) | $(BUILD)/bin
+	$(CC) $(VB_LDFLAGS) -o $@ $(COV_OBJ) $(LIBAPIXML) $(XML_LIBS)
+
+$(IR): $(GEN) api-xml/annotations.txt | $(BUILD)/ir
+	$(GEN) --ir $@
+
+demo: deps build
+	@sh tools/demo.sh
+
+check: build
+	@sh tests/run-all.sh
+
+check-valgrind: build
+	@VB_VALGRIND=1 sh tests/run-all.sh
+
+clean:
+	rm -rf $(BUILD)
