@@ -136,7 +136,19 @@ void vbCTypeParse(const vbModel *m, const char *spelling, vbCType *out)
     vbCTypeClear(out);
     memset(out, 0, sizeof(*out));
     out->ref = -1;
-    out->base = vbNormalize(spelling ? spelling : "", &out->depth, &out->is_const);
+    /* "char field[VIR_TYPED_PARAM_FIELD_LENGTH]": a fixed array member */
+    const char *open = spelling ? strchr(spelling, '[') : NULL;
+    if (open && vbEndsWith(spelling, "]")) {
+        out->array = vbStrndup(open + 1, strlen(open + 1) - 1);
+        char *elem = vbStrndup(spelling, (size_t)(open - spelling));
+        char *sp = strrchr(elem, ' ');   /* drop the member name */
+        if (sp)
+            *sp = '\0';
+        out->base = vbNormalize(elem, &out->depth, &out->is_const);
+        free(elem);
+    } else {
+        out->base = vbNormalize(spelling ? spelling : "", &out->depth, &out->is_const);
+    }
     char *name = vbStrdup(out->base);
     vbResolveName(m, name, out, 0);
     free(name);

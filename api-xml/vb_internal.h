@@ -24,11 +24,11 @@ typedef struct {
     bool used;       /* consulted by a pass; unused entries are stale */
 } vbAnnotation;
 
-typedef struct {
+typedef struct vbAnnotationsStore {
     char *path;
     vbAnnotation *items;
     size_t nitems;
-} vbAnnotations;
+} vbAnnotations;  /* == struct vbAnnotationsStore */
 
 int vbAnnotationsLoad(vbAnnotations *a, const char *path, char **err);
 void vbAnnotationsClear(vbAnnotations *a);

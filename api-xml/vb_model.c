@@ -32,7 +32,7 @@ VB_NAME_TABLE(vbArgRoleName, vbArgRole, VB_ROLE_COUNT,
               "object", "object-array", "int-array", "length", "out-scalar", "out-string",
               "out-string-buf", "out-bytes-buf", "out-struct", "out-struct-array",
               "out-array", "out-name-array", "out-int-array", "typed-params", "callback",
-              "opaque", "free-func", "auth", "error-out", "stats-out", "stats-in")
+              "opaque", "free-func", "auth", "error-out", "error-in", "stats-out", "stats-in")
 VB_NAME_TABLE(vbReturnKindName, vbReturnKind, VB_RET_COUNT,
               "void", "status", "int", "ulong-zero-error", "ullong", "string", "bytes",
               "object", "error", "typed-param")
@@ -73,7 +73,9 @@ void vbModelUnclassifiedAt(vbModel *m, const char *path, int line, const char *f
 void vbCTypeClear(vbCType *t)
 {
     free(t->base);
+    free(t->array);
     t->base = NULL;
+    t->array = NULL;
 }
 
 static void vbFunctionClear(vbFunction *fn)
@@ -90,6 +92,7 @@ static void vbFunctionClear(vbFunction *fn)
         free(fn->args[i].name);
         free(fn->args[i].type);
         free(fn->args[i].info);
+        free(fn->args[i].size);
         vbCTypeClear(&fn->args[i].ctype);
     }
     free(fn->args);
@@ -166,6 +169,10 @@ void vbModelFree(vbModel *m)
     free(m->structs); free(m->typedefs); free(m->variables); free(m->classes);
     free(m->tp_groups); free(m->families); free(m->events); free(m->unclassified);
     free(m->annotations_path);
+    if (m->annotations) {
+        vbAnnotationsClear((vbAnnotations *)m->annotations);
+        free(m->annotations);
+    }
     free(m);
 }
 

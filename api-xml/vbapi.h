@@ -69,6 +69,7 @@ typedef struct {
     bool is_const;    /* const appears anywhere in the spelling */
     char *base;       /* base name after expansion: "virDomain", "int", "virDomainInfo" */
     int ref;          /* class index (OBJECT), struct index (STRUCT), functype index (FUNCTYPE), typedef index (ENUM); else -1 */
+    char *array;      /* fixed array length of a struct field ("VIR_UUID_BUFLEN", "32"), or NULL */
 } vbCType;
 
 /* ------------------------------------------------------ classification enums */
@@ -113,6 +114,7 @@ typedef enum {
     VB_ROLE_FREE_FUNC,      /* virFreeCallback releasing the opaque */
     VB_ROLE_AUTH,           /* virConnectAuthPtr */
     VB_ROLE_ERROR_OUT,      /* virErrorPtr to copy into */
+    VB_ROLE_ERROR_IN,       /* virErrorPtr to read, reset or free */
     VB_ROLE_STATS_OUT,      /* virDomainStatsRecordPtr ** */
     VB_ROLE_STATS_IN,       /* virDomainStatsRecordPtr * (list free) */
     VB_ROLE_COUNT
@@ -180,7 +182,9 @@ typedef struct {
     bool optional;    /* info says "optional": a binding may default it */
     int pair;         /* LENGTH <-> array partner index, else -1 */
     vbTransfer transfer; /* for outputs */
-    const char *why;  /* which rule or annotation decided the role (static text or annotation reason) */
+    char *size;       /* fixed buffer size or size rule: "VIR_UUID_BUFLEN", "sizeof", "maplen*maxinfo" */
+    bool annotated;   /* the annotations file set something here */
+    const char *why;  /* the rule or annotation reason that decided the role (owned by the model) */
 } vbArg;
 
 typedef struct {
@@ -300,6 +304,8 @@ typedef struct {
     size_t napis;
     int *fields;      /* macro indexes */
     size_t nfields;
+    size_t cap_fields;
+    vbTypedParamType default_type; /* for fields whose text states none (annotation) */
     const char *why;
 } vbTypedParamGroup;
 
@@ -343,6 +349,7 @@ typedef struct vbModel {
     vbDiag *unclassified;   size_t nunclassified;  size_t cap_unclassified;
     char *annotations_path;
     size_t nannotations;
+    struct vbAnnotationsStore *annotations; /* kept so every 'why' stays valid */
 } vbModel;
 
 /* Load the four files (any path may be NULL to skip that file).  On failure

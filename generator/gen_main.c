@@ -120,6 +120,7 @@ int main(int argc, char **argv)
         rc = 2;
     if (check && rc == 0) {
         size_t n = vbModelReportUnclassified(m, stdout);
+        fflush(stdout);
         if (n) {
             fprintf(stderr, "virtbind-gen: %zu item(s) unclassified\n", n);
             rc = 1;
