@@ -56,15 +56,24 @@ static bool vbCountNames(const char *count, const char *array)
  * passed by pointer (int *nparams) qualify too. */
 static int vbFindCount(const vbFunction *fn, size_t i)
 {
-    for (size_t j = 0; j < fn->nargs; j++)
-        if (j != i && vbUsableCount(&fn->args[j]) && vbCountNames(fn->args[j].name, fn->args[i].name))
+    /* A count passed by pointer sizes a library-allocated array, a typed
+     * parameter or struct array, never a plain int * (virDomainGetTime's
+     * nseconds is a value, not the length of seconds). */
+    const vbCType *t = &fn->args[i].ctype;
+    bool scalar_array = t->depth == 1 && t->kind != VB_T_STRUCT && t->kind != VB_T_TYPED_PARAM;
+    for (size_t j = 0; j < fn->nargs; j++) {
+        if (j == i || !vbUsableCount(&fn->args[j]) || (scalar_array && fn->args[j].ctype.depth))
+            continue;
+        if (vbCountNames(fn->args[j].name, fn->args[i].name))
             return (int)j;
+    }
     const size_t cand[2] = { i + 1, i - 1 };
     for (int k = 0; k < 2; k++) {
         size_t j = cand[k];
         if (j >= fn->nargs || (k == 1 && i == 0))
             continue;
-        if (vbUsableCount(&fn->args[j]) && vbCountName(fn->args[j].name))
+        if (vbUsableCount(&fn->args[j]) && vbCountName(fn->args[j].name) &&
+            !(scalar_array && fn->args[j].ctype.depth))
             return (int)j;
     }
     return -1;
@@ -84,17 +93,17 @@ static void vbPair(vbFunction *fn, size_t i, int count)
     }
 }
 
-/* Input phrases for pointer-to-scalar arrays; everything else is output. */
+/* Pointer-to-scalar arrays are inputs (fd lists, key codes, page sizes)
+ * unless the text says libvirt fills them. */
 static bool vbReadsAsInput(const vbArg *arg)
 {
-    static const char *const phrases[] = {
-        "(IN)", "list of", "passed", "to query", "which ", "should be allocated",
-        "array of keycodes", "to set",
+    static const char *const out_phrases[] = {
+        "(OUT)", "collect", "store", "filled", "returned", "return value",
     };
-    for (size_t i = 0; i < sizeof(phrases) / sizeof(phrases[0]); i++)
-        if (vbMentions(arg, phrases[i]))
-            return true;
-    return false;
+    for (size_t i = 0; i < sizeof(out_phrases) / sizeof(out_phrases[0]); i++)
+        if (vbMentions(arg, out_phrases[i]))
+            return false;
+    return true;
 }
 
 static const char *vbRuleString(vbFunction *fn, size_t i)
@@ -322,6 +331,11 @@ static const char *vbRuleArg(vbModel *m, vbFunction *fn, size_t i)
         if (t->depth == 1) {
             arg->role = VB_ROLE_OBJECT;
             arg->nullable = vbMentions(arg, "NULL") || vbMentions(arg, "optional");
+            /* event filters: "If @dom is NULL, then events will be monitored for any domain" */
+            char *filter = vbPrintf("@%s is NULL", arg->name);
+            if (vbStrCaseStr(fn->info, filter))
+                arg->nullable = true;
+            free(filter);
             return "object input";
         }
         if (t->depth == 2) {
