@@ -324,6 +324,7 @@ static void vbWriteStructs(vbJson *j, const vbModel *m)
         vbJsonStr(j, "source", vbSourceName(st->src));
         vbJsonStr(j, "version", st->version);
         vbJsonBool(j, "opaque", st->opaque);
+        vbJsonStr(j, "free", vbFunctionName(m, st->free_fn));
         vbJsonOpen(j, "fields", "[");
         for (size_t k = 0; k < st->nfields; k++) {
             vbJsonOpen(j, NULL, "{");

@@ -161,6 +161,7 @@ static void vbLoadStruct(vbLoader *ld, xmlNodePtr node)
     st->info = vbInfo(node);
     vbLoadFields(ld, node, st, &cap, NULL);
     st->opaque = st->nfields == 0;
+    st->free_fn = -1;
 }
 
 static void vbLoadTypedef(vbLoader *ld, xmlNodePtr node, vbTypedef *td)

@@ -30,7 +30,7 @@ VB_NAME_TABLE(vbTransferName, vbTransfer, 4, "none", "static", "full", "containe
 VB_NAME_TABLE(vbArgRoleName, vbArgRole, VB_ROLE_COUNT,
               "unset", "self", "scalar", "flags", "string", "string-array", "bytes",
               "object", "object-array", "int-array", "length", "out-scalar", "out-string",
-              "out-string-buf", "out-bytes-buf", "out-struct", "out-struct-array",
+              "out-string-buf", "out-bytes-buf", "out-struct", "struct-in", "out-struct-array",
               "out-array", "out-name-array", "out-int-array", "typed-params", "callback",
               "opaque", "free-func", "auth", "error-out", "error-in", "stats-out", "stats-in")
 VB_NAME_TABLE(vbReturnKindName, vbReturnKind, VB_RET_COUNT,

@@ -144,7 +144,7 @@ static const char *vbRuleString(vbFunction *fn, size_t i)
     if (t->depth == 2) {
         int count = vbFindCount(fn, i);
         arg->dir = VB_DIR_OUT;
-        if (count >= 0 && vbStartsWith(fn->args[count].name, "max")) {
+        if (count >= 0) {
             arg->role = VB_ROLE_OUT_NAME_ARRAY;
             arg->transfer = VB_TRANSFER_FULL;
             vbPair(fn, i, count);
@@ -243,7 +243,17 @@ static const char *vbRuleStruct(vbModel *m, vbFunction *fn, size_t i)
         arg->transfer = VB_TRANSFER_FULL;
         return "domain stats records (virDomainStatsRecordListFree)";
     }
-    (void)m;
+    if (t->depth == 1 && t->ref >= 0) {
+        char *freer = vbPrintf("%sFree", m->structs[t->ref].name);
+        bool frees = strcmp(fn->name, freer) == 0;
+        free(freer);
+        if (frees) {
+            m->structs[t->ref].free_fn = vbModelFindFunction(m, fn->name);
+            arg->role = VB_ROLE_STRUCT_IN;
+            arg->transfer = VB_TRANSFER_FULL;
+            return "<Struct>Free: releases one library-allocated record";
+        }
+    }
     if (t->depth == 1) {
         int count = vbFindCount(fn, i);
         arg->dir = VB_DIR_OUT;

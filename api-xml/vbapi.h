@@ -104,6 +104,7 @@ typedef enum {
     VB_ROLE_OUT_STRING_BUF, /* char * caller buffer of fixed size (UUID string) */
     VB_ROLE_OUT_BYTES_BUF,  /* unsigned char * / void * caller buffer */
     VB_ROLE_OUT_STRUCT,     /* struct pointer filled by libvirt (virDomainInfoPtr) */
+    VB_ROLE_STRUCT_IN,      /* struct pointer read or released by libvirt (virDomainFSInfoFree) */
     VB_ROLE_OUT_STRUCT_ARRAY,/* caller-allocated struct array paired with a count */
     VB_ROLE_OUT_ARRAY,      /* library-allocated array (T ***, T **) */
     VB_ROLE_OUT_NAME_ARRAY, /* caller-allocated char ** names array + max count */
@@ -272,6 +273,7 @@ typedef struct {
     vbField *fields;
     size_t nfields;
     bool opaque;      /* no fields: a handle type */
+    int free_fn;      /* <Struct>Free releasing one library-allocated record, or -1 */
 } vbStruct;
 
 typedef struct {
