@@ -5,6 +5,7 @@
 #include "vb_internal.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <stdlib.h>
@@ -368,6 +369,48 @@ static int vbResolveEnums(vbModel *m, char **err)
     return rc;
 }
 
+typedef struct {
+    const char *name;
+    vbSource src;
+    int line;
+} vbSeen;
+
+static int vbSeenCmp(const void *a, const void *b)
+{
+    const vbSeen *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    if (c)
+        return c;
+    return x->src != y->src ? (int)x->src - (int)y->src : x->line - y->line;
+}
+
+/* Two definitions of one name would make every lookup ambiguous. */
+static int vbCheckDuplicates(const vbModel *m, const char *what, const void *arr, size_t n,
+                             size_t elem, size_t src_off, size_t line_off, char **err)
+{
+    vbSeen *seen = vbAlloc((n ? n : 1) * sizeof(*seen));
+    for (size_t i = 0; i < n; i++) {
+        const char *item = (const char *)arr + i * elem;
+        seen[i].name = *(const char *const *)item;
+        seen[i].src = *(const vbSource *)(item + src_off);
+        seen[i].line = *(const int *)(item + line_off);
+    }
+    qsort(seen, n, sizeof(*seen), vbSeenCmp);
+    int rc = 0;
+    for (size_t i = 1; i < n && rc == 0; i++) {
+        if (strcmp(seen[i].name, seen[i - 1].name) != 0)
+            continue;
+        *err = vbPrintf("%s:%d: duplicate %s %s (first defined at %s:%d)", m->paths[seen[i].src],
+                        seen[i].line, what, seen[i].name, m->paths[seen[i - 1].src], seen[i - 1].line);
+        rc = -1;
+    }
+    free(seen);
+    return rc;
+}
+
+#define VB_CHECK_DUPS(m, what, arr, n, type, err) \
+    vbCheckDuplicates((m), (what), (arr), (n), sizeof(type), offsetof(type, src), offsetof(type, line), (err))
+
 vbModel *vbModelLoad(const vbPaths *paths, char **err)
 {
     vbModel *m = vbAlloc(sizeof(*m));
@@ -387,7 +430,13 @@ vbModel *vbModelLoad(const vbPaths *paths, char **err)
             return NULL;
         }
     }
-    if (vbResolveEnums(m, err) < 0) {
+    if (VB_CHECK_DUPS(m, "function", m->functions, m->nfunctions, vbFunction, err) < 0 ||
+        VB_CHECK_DUPS(m, "callback type", m->functypes, m->nfunctypes, vbFunction, err) < 0 ||
+        VB_CHECK_DUPS(m, "enum constant", m->enums, m->nenums, vbEnumConst, err) < 0 ||
+        VB_CHECK_DUPS(m, "macro", m->macros, m->nmacros, vbMacro, err) < 0 ||
+        VB_CHECK_DUPS(m, "struct", m->structs, m->nstructs, vbStruct, err) < 0 ||
+        VB_CHECK_DUPS(m, "typedef", m->typedefs, m->ntypedefs, vbTypedef, err) < 0 ||
+        vbResolveEnums(m, err) < 0) {
         vbModelFree(m);
         return NULL;
     }

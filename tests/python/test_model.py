@@ -326,3 +326,15 @@ def test_missing_group_leaves_macros_unclassified(tmp_path):
     assert res.returncode == 1
     assert "VIR_NODE_SEV_PDH ('pdh') belongs to no typed-parameter group" in res.stdout
     assert "virNodeGetSEVInfo takes typed parameters but no field group lists it" in res.stdout
+
+
+def test_duplicate_definition_is_an_input_error(tmp_path):
+    lxc = pathlib.Path(xml_paths()["lxc"]).read_text()
+    bad = tmp_path / "lxc.xml"
+    extra = ("<function name='virDomainLxcOpenNamespace' file='x' version='1.0.0'>"
+             "<return type='int'/></function></symbols>")
+    bad.write_text(lxc.replace("</symbols>", extra, 1))
+    res = run_gen("--check-model", "--lxc-api-xml", str(bad))
+    assert res.returncode == 2
+    assert "duplicate function virDomainLxcOpenNamespace (first defined at" in res.stderr
+    assert f"{bad}:" in res.stderr
