@@ -51,14 +51,34 @@ $(COVERAGE): $(COV_OBJ) $(LIBAPIXML) | $(BUILD)/bin
 $(IR): $(GEN) api-xml/annotations.txt | $(BUILD)/ir
 	$(GEN) --ir $@
 
-demo: deps build
-	@sh tools/demo.sh
+# Tests and demo (tests/, tools/).  LIBVIRT_* are expanded lazily so that a
+# fresh machine can run `make demo` (deps installs libvirt-dev first).
+LIBVIRT_CFLAGS = $(shell pkg-config --cflags libvirt 2>/dev/null)
+LIBVIRT_LIBS   = $(shell pkg-config --libs libvirt 2>/dev/null)
+TEST_C_SRC := $(wildcard tests/c/*.c)
+TEST_C_BIN := $(TEST_C_SRC:tests/c/%.c=$(BUILD)/tests/c/%)
+DEMO_BIN   := $(BUILD)/bin/vb-demo-typed
 
-check: build
-	@sh tests/run-all.sh
+$(BUILD)/tests/c:
+	mkdir -p $@
 
-check-valgrind: build
-	@VB_VALGRIND=1 sh tests/run-all.sh
+$(BUILD)/tests/c/%: tests/c/%.c tests/c/vbtest.h $(wildcard api-xml/*.h) $(LIBAPIXML) | $(BUILD)/tests/c
+	$(CC) $(CFLAGS) $(VB_CFLAGS) -Itests/c $(VB_LDFLAGS) -o $@ $< $(LIBAPIXML) $(XML_LIBS)
+
+$(DEMO_BIN): tools/demo/demo_typed.c $(wildcard api-xml/*.h) $(LIBAPIXML) | $(BUILD)/bin
+	$(CC) $(CFLAGS) $(VB_CFLAGS) $(LIBVIRT_CFLAGS) $(VB_LDFLAGS) -o $@ $< $(LIBAPIXML) $(XML_LIBS) $(LIBVIRT_LIBS)
+
+# deps first, in its own make run: XML_CFLAGS above is read when make starts.
+demo:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory build $(DEMO_BIN)
+	@BUILD=$(BUILD) bash tools/demo.sh
+
+check: build $(TEST_C_BIN) $(DEMO_BIN)
+	@BUILD=$(BUILD) bash tests/run-all.sh
+
+check-valgrind: build $(TEST_C_BIN) $(DEMO_BIN)
+	@BUILD=$(BUILD) VB_VALGRIND=1 bash tests/run-all.sh
 
 clean:
 	rm -rf $(BUILD)
