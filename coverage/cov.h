@@ -117,7 +117,7 @@ typedef struct {
 } covInput;
 
 /* cov_names.c: the name-set inputs (--symbols, --c-sources).  An item is
- * bound when its exact name is in the set.  *desc describes the input. */
+ * bound when its exact name is in the set. */
 int covSymbolsLoad(covStrSet *set, const char *path, char **err);
 void covJudgeByNames(covItems *items, const covStrSet *set);
 
@@ -132,11 +132,9 @@ int covPythonJudge(covItems *items, const vbModel *m, const covInput *in, char *
 /* cov_pyscript.c: the introspection script run with `python -c`. */
 extern const char covPythonScript[];
 
-/* --------------------------------------- report (cov_report.c, cov_json.c) */
+/* ----------------------------------------------- command line (cov_cli.c) */
 
 typedef enum { COV_FORMAT_TABLE = 0, COV_FORMAT_JSON, COV_FORMAT_MARKDOWN } covFormat;
-
-/* ----------------------------------------------- command line (cov_cli.c) */
 
 typedef struct {
     vbPaths paths;              /* XML and annotations overrides (owned) */
@@ -154,6 +152,8 @@ typedef struct {
 /* 0: run; 1: --help was printed (exit 0); -1: usage error printed (exit 2). */
 int covParseOptions(covOptions *o, int argc, char **argv);
 void covOptionsClear(covOptions *o);
+
+/* --------------------------------------- report (cov_report.c, cov_json.c) */
 
 typedef struct {
     size_t n[VB_SRC_COUNT][COV_KIND_COUNT][COV_STATE_COUNT];

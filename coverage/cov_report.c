@@ -5,14 +5,12 @@
 #include "cov.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 void covReportTally(covReport *r)
 {
     covTally *t = &r->tally;
-    for (int s = 0; s < VB_SRC_COUNT; s++)
-        for (int k = 0; k < COV_KIND_COUNT; k++)
-            for (int st = 0; st < COV_STATE_COUNT; st++)
-                t->n[s][k][st] = 0;
+    memset(t, 0, sizeof(*t));
     r->nmissing = 0;
     for (size_t i = 0; i < r->items->nitems; i++) {
         const covItem *it = &r->items->items[i];
