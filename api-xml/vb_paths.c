@@ -59,8 +59,15 @@ int vbPathsDiscover(vbPaths *paths, char **err)
         if (!paths->path[s])
             paths->path[s] = vbPkgConfigVariable(pkgs[s][0], pkgs[s][1]);
     }
-    if (!paths->path[VB_SRC_ADMIN] && paths->path[VB_SRC_MAIN])
-        paths->path[VB_SRC_ADMIN] = vbSibling(paths->path[VB_SRC_MAIN], "libvirt-admin-api.xml");
+    if (!paths->path[VB_SRC_ADMIN]) {
+        /* Beside the installed libvirt-api.xml, even when --api-xml points
+         * elsewhere: overriding one file must not move the others. */
+        char *installed = vbPkgConfigVariable(pkgs[0][0], pkgs[0][1]);
+        const char *base = installed ? installed : paths->path[VB_SRC_MAIN];
+        if (base)
+            paths->path[VB_SRC_ADMIN] = vbSibling(base, "libvirt-admin-api.xml");
+        free(installed);
+    }
     if (!paths->annotations) {
         const char *env = getenv("VIRTBIND_ANNOTATIONS");
         paths->annotations = vbStrdup(env && *env ? env : VB_DEFAULT_ANNOTATIONS);

@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-GEN = ROOT / "build" / "bin" / "virtbind-gen"
+GEN = pathlib.Path(os.environ.get("VB_TEST_GEN", ROOT / "build" / "bin" / "virtbind-gen"))
 ANNOTATIONS = ROOT / "api-xml" / "annotations.txt"
 
 
@@ -338,3 +338,12 @@ def test_duplicate_definition_is_an_input_error(tmp_path):
     assert res.returncode == 2
     assert "duplicate function virDomainLxcOpenNamespace (first defined at" in res.stderr
     assert f"{bad}:" in res.stderr
+
+
+def test_overriding_the_main_xml_keeps_the_installed_admin_xml(tmp_path):
+    copy = tmp_path / "libvirt-api.xml"
+    copy.write_text(pathlib.Path(xml_paths()["main"]).read_text())
+    res = run_gen("--stats", "--api-xml", str(copy))
+    assert res.returncode == 0, res.stderr
+    admin = [line for line in res.stdout.splitlines() if line.startswith("admin")]
+    assert admin and admin[0].split()[1] == "32"
