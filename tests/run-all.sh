@@ -7,6 +7,7 @@
 #   tests/c/*.c          C unit tests, built by make as $BUILD/tests/c/NAME
 #   tests/cli/*.sh       shell tests driving $BUILD/bin/virtbind-gen
 #   tests/coverage/run.sh   the coverage checker's tests, when present
+#   tests/fuzz/run.sh    bounded libFuzzer run + saved regressions (VB_FUZZ_RUNS)
 #   tests/python/        pytest suites, when present (Debian's /usr/bin/python3)
 #
 # The first three print one line per check, "ok - NAME" or "not ok - NAME";
@@ -87,6 +88,12 @@ done
 if [ -f tests/coverage/run.sh ]; then
     section "coverage tests (tests/coverage)"
     run_protocol "tests/coverage/run.sh" bash tests/coverage/run.sh
+fi
+
+# --- fuzzing (bounded): the XML loader and classifier under libFuzzer
+if [ -x "$BUILD/fuzz/fuzz_model" ]; then
+    section "fuzzing (tests/fuzz, ${VB_FUZZ_RUNS:-5000} executions)"
+    run_protocol "tests/fuzz/run.sh" bash tests/fuzz/run.sh "$BUILD/fuzz/fuzz_model" "${VB_FUZZ_RUNS:-5000}"
 fi
 
 # --- pytest
