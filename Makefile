@@ -115,3 +115,105 @@ $(FUZZ_BIN): tests/fuzz/fuzz_model.c $(APIXML_SRC) $(wildcard api-xml/*.h)
 fuzz: $(FUZZ_BIN)
 	bash tests/fuzz/run.sh $(FUZZ_BIN) $(FUZZ_RUNS)
 check check-valgrind: $(FUZZ_BIN)
+
+# ----------------------------------------------------------------------------
+# libvirtbind (typedparams/, generator/gen_cshim*.c): the C library of typed
+# parameter structs and typed event registration.  `make libvirtbind` builds
+# build/lib/libvirtbind.{a,so}, build/include/virtbind/*.h and
+# build/lib/pkgconfig/virtbind.pc; `make install PREFIX=...` installs them;
+# `make check-typedparams` runs tests/typedparams/run.sh.
+VBT_VERSION   := 0.1.0
+VBT_SOVERSION := 0
+PREFIX        ?= /usr/local
+VBT_LIBVIRT_CFLAGS = $(shell pkg-config --cflags libvirt libvirt-admin libvirt-qemu 2>/dev/null)
+VBT_LIBVIRT_LIBS   = $(shell pkg-config --libs libvirt libvirt-admin libvirt-qemu 2>/dev/null)
+VBT_GENDIR    := $(BUILD)/cshim
+VBT_INCDIR    := $(BUILD)/include/virtbind
+VBT_OBJDIR    := $(BUILD)/obj/virtbind
+VBT_GEN_C     := $(VBT_GENDIR)/typedparams.c $(VBT_GENDIR)/events.c
+VBT_HEADERS   := $(VBT_INCDIR)/tpengine.h $(VBT_INCDIR)/typedparams.h $(VBT_INCDIR)/events.h
+VBT_OBJ       := $(VBT_OBJDIR)/vb_tp_engine.o $(VBT_OBJDIR)/typedparams.o $(VBT_OBJDIR)/events.o
+VBT_STATIC    := $(BUILD)/lib/libvirtbind.a
+VBT_SHARED    := $(BUILD)/lib/libvirtbind.so.$(VBT_SOVERSION)
+VBT_PC        := $(BUILD)/lib/pkgconfig/virtbind.pc
+VBT_CFLAGS     = -std=c11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) -I$(BUILD)/include $(VBT_LIBVIRT_CFLAGS)
+VBT_TEST_SAN  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+VBT_TESTS     := roundtrip live
+VBT_EVTESTS   := events_live
+VBT_TEST_BIN  := $(VBT_TESTS:%=$(BUILD)/tests/typedparams/%) $(VBT_TESTS:%=$(BUILD)/tests/typedparams/%-asan) \
+                 $(VBT_EVTESTS:%=$(BUILD)/tests/events_c/%) $(VBT_EVTESTS:%=$(BUILD)/tests/events_c/%-asan)
+
+.PHONY: cshim libvirtbind install typedparams-tests check-typedparams
+
+cshim: $(VBT_GENDIR)/.stamp
+libvirtbind: $(VBT_STATIC) $(BUILD)/lib/libvirtbind.so $(VBT_PC) $(VBT_HEADERS)
+
+$(VBT_GENDIR)/.stamp: $(GEN) api-xml/annotations.txt
+	$(GEN) --cshim-out $(VBT_GENDIR)
+	touch $@
+$(VBT_GENDIR)/typedparams.c $(VBT_GENDIR)/typedparams.h $(VBT_GENDIR)/events.c $(VBT_GENDIR)/events.h: $(VBT_GENDIR)/.stamp ;
+
+$(VBT_INCDIR) $(VBT_OBJDIR) $(BUILD)/lib/pkgconfig $(BUILD)/tests/typedparams $(BUILD)/tests/events_c:
+	mkdir -p $@
+$(VBT_INCDIR)/tpengine.h: typedparams/include/virtbind/tpengine.h | $(VBT_INCDIR)
+	cp $< $@
+$(VBT_INCDIR)/%.h: $(VBT_GENDIR)/%.h | $(VBT_INCDIR)
+	cp $< $@
+
+$(VBT_OBJDIR)/vb_tp_engine.o: typedparams/vb_tp_engine.c $(VBT_HEADERS) | $(VBT_OBJDIR)
+	$(CC) $(CFLAGS) $(VBT_CFLAGS) -fPIC -c -o $@ $<
+$(VBT_OBJDIR)/%.o: $(VBT_GENDIR)/%.c $(VBT_HEADERS) | $(VBT_OBJDIR)
+	$(CC) $(CFLAGS) $(VBT_CFLAGS) -fPIC -c -o $@ $<
+
+$(VBT_STATIC): $(VBT_OBJ) | $(BUILD)/lib
+	rm -f $@ && ar rcs $@ $^
+$(VBT_SHARED): $(VBT_OBJ) | $(BUILD)/lib
+	$(CC) -shared -Wl,-soname,libvirtbind.so.$(VBT_SOVERSION) -o $@ $^ $(VBT_LIBVIRT_LIBS)
+$(BUILD)/lib/libvirtbind.so: $(VBT_SHARED)
+	ln -sf libvirtbind.so.$(VBT_SOVERSION) $@
+$(VBT_PC): typedparams/virtbind.pc.in | $(BUILD)/lib/pkgconfig
+	sed -e 's|@PREFIX@|$(abspath $(BUILD))|' -e 's|@VERSION@|$(VBT_VERSION)|' $< > $@
+
+install: libvirtbind
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/virtbind
+	install -m 644 $(VBT_HEADERS) $(DESTDIR)$(PREFIX)/include/virtbind/
+	install -m 644 $(VBT_STATIC) $(DESTDIR)$(PREFIX)/lib/
+	install -m 755 $(VBT_SHARED) $(DESTDIR)$(PREFIX)/lib/
+	ln -sf libvirtbind.so.$(VBT_SOVERSION) $(DESTDIR)$(PREFIX)/lib/libvirtbind.so
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VBT_VERSION)|' typedparams/virtbind.pc.in \
+	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/virtbind.pc
+
+# Tests: each program is built twice, against libvirtbind.a and, with
+# AddressSanitizer/UBSan, from the library's sources directly.
+VBT_TEST_DEPS = tests/typedparams/vbt.h $(VBT_HEADERS) $(VBT_GEN_C) typedparams/vb_tp_engine.c
+$(BUILD)/tests/typedparams/%: tests/typedparams/%.c $(VBT_TEST_DEPS) $(VBT_STATIC) | $(BUILD)/tests/typedparams
+	$(CC) $(CFLAGS) $(VBT_CFLAGS) -Itests/typedparams -o $@ $< $(VBT_STATIC) $(VBT_LIBVIRT_LIBS)
+$(BUILD)/tests/typedparams/%-asan: tests/typedparams/%.c $(VBT_TEST_DEPS) | $(BUILD)/tests/typedparams
+	$(CC) $(CFLAGS) $(VBT_CFLAGS) $(VBT_TEST_SAN) -Itests/typedparams -o $@ $< typedparams/vb_tp_engine.c $(VBT_GEN_C) $(VBT_LIBVIRT_LIBS)
+$(BUILD)/tests/events_c/%: tests/events_c/%.c $(VBT_TEST_DEPS) $(VBT_STATIC) | $(BUILD)/tests/events_c
+	$(CC) $(CFLAGS) $(VBT_CFLAGS) -Itests/typedparams -o $@ $< $(VBT_STATIC) $(VBT_LIBVIRT_LIBS)
+$(BUILD)/tests/events_c/%-asan: tests/events_c/%.c $(VBT_TEST_DEPS) | $(BUILD)/tests/events_c
+	$(CC) $(CFLAGS) $(VBT_CFLAGS) $(VBT_TEST_SAN) -Itests/typedparams -o $@ $< typedparams/vb_tp_engine.c $(VBT_GEN_C) $(VBT_LIBVIRT_LIBS)
+
+typedparams-tests: libvirtbind $(VBT_TEST_BIN)
+
+check-typedparams: typedparams-tests
+	@BUILD=$(BUILD) bash tests/typedparams/run.sh
+
+# Fuzzing (tests/fuzz): libFuzzer with ASan/UBSan over the loader and every
+# classification pass.  `make check` runs a bounded smoke (VB_FUZZ_RUNS,
+# default 5000 executions); `make fuzz FUZZ_RUNS=N` runs longer.
+FUZZ_CC   ?= clang
+FUZZ_BIN  := $(BUILD)/fuzz/fuzz_model
+FUZZ_RUNS ?= 200000
+
+$(FUZZ_BIN): tests/fuzz/fuzz_model.c $(APIXML_SRC) $(wildcard api-xml/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) \
+	  $(XML_CFLAGS) -Iapi-xml -DVB_DEFAULT_ANNOTATIONS='"$(CURDIR)/api-xml/annotations.txt"' \
+	  -o $@ tests/fuzz/fuzz_model.c $(APIXML_SRC) $(XML_LIBS)
+
+.PHONY: fuzz
+fuzz: $(FUZZ_BIN)
+	bash tests/fuzz/run.sh $(FUZZ_BIN) $(FUZZ_RUNS)
+check check-valgrind: $(FUZZ_BIN)

@@ -3,6 +3,7 @@
  * --ir).  Exit codes: 0 ok, 1 the model has unclassified items, 2 usage or
  * input errors. */
 #include "vbapi.h"
+#include "gen_cshim.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@ static void usage(FILE *out)
             "  --check-model          list unclassified items; exit 1 if there are any\n"
             "  --ir FILE              write the classified model as JSON ('-' for stdout)\n"
             "  --stats                print item counts per source file\n"
+            "  --cshim-out DIR        write libvirtbind's generated C (typed params, events) into DIR\n"
             "  -h, --help\n");
 }
 
@@ -60,7 +62,8 @@ static int writeIR(const vbModel *m, const char *path)
 
 int main(int argc, char **argv)
 {
-    enum { OPT_API = 256, OPT_QEMU, OPT_LXC, OPT_ADMIN, OPT_ANN, OPT_CHECK, OPT_IR, OPT_STATS };
+    enum { OPT_API = 256, OPT_QEMU, OPT_LXC, OPT_ADMIN, OPT_ANN, OPT_CHECK, OPT_IR, OPT_STATS,
+           OPT_CSHIM };
     static const struct option opts[] = {
         { "api-xml", required_argument, NULL, OPT_API },
         { "qemu-api-xml", required_argument, NULL, OPT_QEMU },
@@ -70,11 +73,13 @@ int main(int argc, char **argv)
         { "check-model", no_argument, NULL, OPT_CHECK },
         { "ir", required_argument, NULL, OPT_IR },
         { "stats", no_argument, NULL, OPT_STATS },
+        { "cshim-out", required_argument, NULL, OPT_CSHIM },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
     vbPaths paths = {0};
     const char *ir = NULL;
+    const char *cshim_out = NULL;
     bool check = false, stats = false;
     int c;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -87,6 +92,7 @@ int main(int argc, char **argv)
         case OPT_CHECK: check = true; break;
         case OPT_IR: ir = optarg; break;
         case OPT_STATS: stats = true; break;
+        case OPT_CSHIM: cshim_out = optarg; break;
         case 'h': usage(stdout); vbPathsClear(&paths); return 0;
         default: usage(stderr); vbPathsClear(&paths); return 2;
         }
@@ -97,7 +103,7 @@ int main(int argc, char **argv)
         vbPathsClear(&paths);
         return 2;
     }
-    if (!check && !ir && !stats) {
+    if (!check && !ir && !stats && !cshim_out) {
         usage(stderr);
         vbPathsClear(&paths);
         return 2;
@@ -117,6 +123,8 @@ int main(int argc, char **argv)
     if (stats)
         printStats(m);
     if (ir && writeIR(m, ir) < 0)
+        rc = 2;
+    if (cshim_out && rc == 0 && vbGenCShim(m, cshim_out) < 0)
         rc = 2;
     if (check && rc == 0) {
         size_t n = vbModelReportUnclassified(m, stdout);
