@@ -199,21 +199,3 @@ typedparams-tests: libvirtbind $(VBT_TEST_BIN)
 
 check-typedparams: typedparams-tests
 	@BUILD=$(BUILD) bash tests/typedparams/run.sh
-
-# Fuzzing (tests/fuzz): libFuzzer with ASan/UBSan over the loader and every
-# classification pass.  `make check` runs a bounded smoke (VB_FUZZ_RUNS,
-# default 5000 executions); `make fuzz FUZZ_RUNS=N` runs longer.
-FUZZ_CC   ?= clang
-FUZZ_BIN  := $(BUILD)/fuzz/fuzz_model
-FUZZ_RUNS ?= 200000
-
-$(FUZZ_BIN): tests/fuzz/fuzz_model.c $(APIXML_SRC) $(wildcard api-xml/*.h)
-	@mkdir -p $(dir $@)
-	$(FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) \
-	  $(XML_CFLAGS) -Iapi-xml -DVB_DEFAULT_ANNOTATIONS='"$(CURDIR)/api-xml/annotations.txt"' \
-	  -o $@ tests/fuzz/fuzz_model.c $(APIXML_SRC) $(XML_LIBS)
-
-.PHONY: fuzz
-fuzz: $(FUZZ_BIN)
-	bash tests/fuzz/run.sh $(FUZZ_BIN) $(FUZZ_RUNS)
-check check-valgrind: $(FUZZ_BIN)
