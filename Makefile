@@ -98,6 +98,31 @@ coverage-libvirt-python: $(COVERAGE)
 	@$(COVERAGE) --python-module libvirt --python $(PYTHON) --sources main,qemu,lxc \
 		--markdown --max-list 0 || [ $$? -eq 1 ]
 
+# ---------------------------------------------------------------- python
+# `make python`: the CPython extension `virtbind` for Debian's /usr/bin/python3
+# under $(BUILD)/python/ (generated stubs + bindings/python runtime; libvirt is
+# dlopen()ed at import, not linked), and $(BUILD)/python/compat/libvirt.py.
+PY_CONFIG     ?= /usr/bin/python3-config
+PY_INCLUDES    = $(shell $(PY_CONFIG) --includes)
+PY_EXT_SUFFIX  = $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_config_var("EXT_SUFFIX"))')
+PY_DIR        := $(BUILD)/python
+PY_GEN_C      := $(PY_DIR)/gen/virtbind_gen.c
+PY_RUNTIME    := bindings/python/vbpy_runtime.c bindings/python/vbpy_runtime.h
+PY_EXT         = $(PY_DIR)/virtbind$(PY_EXT_SUFFIX)
+
+.PHONY: python
+python: $(PY_EXT) $(PY_DIR)/compat/libvirt.py
+
+$(PY_GEN_C): $(GEN) api-xml/annotations.txt
+	$(GEN) --python-out $(PY_DIR)/gen
+
+$(PY_EXT): $(PY_GEN_C) $(PY_RUNTIME)
+	$(CC) $(CFLAGS) -std=c11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) -fPIC -shared -fvisibility=hidden \
+	    $(PY_INCLUDES) $(LIBVIRT_CFLAGS) -Ibindings/python -o $@ $(PY_GEN_C) bindings/python/vbpy_runtime.c -ldl
+
+$(PY_DIR)/compat/libvirt.py: bindings/python/compat/libvirt.py
+	mkdir -p $(dir $@) && cp $< $@
+
 # Fuzzing (tests/fuzz): libFuzzer with ASan/UBSan over the loader and every
 # classification pass.  `make check` runs a bounded smoke (VB_FUZZ_RUNS,
 # default 5000 executions); `make fuzz FUZZ_RUNS=N` runs longer.

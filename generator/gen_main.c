@@ -1,9 +1,10 @@
 /* gen_main.c — the virtbind-gen command line: finds and loads the four API
  * XMLs, classifies them, and runs the requested outputs (--check-model,
- * --ir).  Exit codes: 0 ok, 1 the model has unclassified items, 2 usage or
- * input errors. */
+ * --ir, --python-out).  Exit codes: 0 ok, 1 the model has unclassified items,
+ * 2 usage or input errors. */
 #include "vbapi.h"
 #include "gen_cshim.h"
+#include "gen_python.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -22,6 +23,7 @@ static void usage(FILE *out)
             "  --check-model          list unclassified items; exit 1 if there are any\n"
             "  --ir FILE              write the classified model as JSON ('-' for stdout)\n"
             "  --stats                print item counts per source file\n"
+            "  --python-out DIR       write the CPython extension's generated C into DIR\n"
             "  --cshim-out DIR        write libvirtbind's generated C (typed params, events) into DIR\n"
             "  -h, --help\n");
 }
@@ -63,7 +65,7 @@ static int writeIR(const vbModel *m, const char *path)
 int main(int argc, char **argv)
 {
     enum { OPT_API = 256, OPT_QEMU, OPT_LXC, OPT_ADMIN, OPT_ANN, OPT_CHECK, OPT_IR, OPT_STATS,
-           OPT_CSHIM };
+           OPT_PYTHON, OPT_CSHIM };
     static const struct option opts[] = {
         { "api-xml", required_argument, NULL, OPT_API },
         { "qemu-api-xml", required_argument, NULL, OPT_QEMU },
@@ -73,12 +75,13 @@ int main(int argc, char **argv)
         { "check-model", no_argument, NULL, OPT_CHECK },
         { "ir", required_argument, NULL, OPT_IR },
         { "stats", no_argument, NULL, OPT_STATS },
+        { "python-out", required_argument, NULL, OPT_PYTHON },
         { "cshim-out", required_argument, NULL, OPT_CSHIM },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
     vbPaths paths = {0};
-    const char *ir = NULL;
+    const char *ir = NULL, *python_out = NULL;
     const char *cshim_out = NULL;
     bool check = false, stats = false;
     int c;
@@ -92,6 +95,7 @@ int main(int argc, char **argv)
         case OPT_CHECK: check = true; break;
         case OPT_IR: ir = optarg; break;
         case OPT_STATS: stats = true; break;
+        case OPT_PYTHON: python_out = optarg; break;
         case OPT_CSHIM: cshim_out = optarg; break;
         case 'h': usage(stdout); vbPathsClear(&paths); return 0;
         default: usage(stderr); vbPathsClear(&paths); return 2;
@@ -103,7 +107,7 @@ int main(int argc, char **argv)
         vbPathsClear(&paths);
         return 2;
     }
-    if (!check && !ir && !stats && !cshim_out) {
+    if (!check && !ir && !stats && !python_out && !cshim_out) {
         usage(stderr);
         vbPathsClear(&paths);
         return 2;
@@ -123,6 +127,8 @@ int main(int argc, char **argv)
     if (stats)
         printStats(m);
     if (ir && writeIR(m, ir) < 0)
+        rc = 2;
+    if (python_out && rc == 0 && vbGenPython(m, python_out, &err) < 0)
         rc = 2;
     if (cshim_out && rc == 0 && vbGenCShim(m, cshim_out) < 0)
         rc = 2;

@@ -1,0 +1,19 @@
+"""libvirt-python compatibility shim over virtbind.
+
+`import libvirt` with build/python/compat and build/python on sys.path gives
+virtbind's classes, functions and constants under libvirt-python's names.
+This is the first slice: only what virtbind binds so far is available (see
+virtbind.__virtbind_skipped__ for what is not).
+"""
+import virtbind as _virtbind
+from virtbind import *  # noqa: F401,F403 - the public surface
+
+# `from ... import *` skips private names; the ones libvirt-python code or its
+# tools reach for are re-exported explicitly.
+libvirtError = _virtbind.libvirtError
+__virtbind_manifest__ = _virtbind.__virtbind_manifest__
+__virtbind_skipped__ = _virtbind.__virtbind_skipped__
+__virtbind_skip_reasons__ = _virtbind.__virtbind_skip_reasons__
+
+# libvirt-python exposes its C extension as libvirt.libvirtmod.
+libvirtmod = _virtbind

@@ -1,0 +1,741 @@
+/* vbpy_runtime.c — see vbpy_runtime.h. */
+#include "vbpy_runtime.h"
+
+#include <dlfcn.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const vbpyModuleInfo *vbpy_info;
+PyObject *vbpy_libvirtError;
+/* Set while the runtime constructs a libvirtError from an error it already
+ * copied: tp_init must not read the thread's last error again. */
+static bool vbpy_internal_new;
+
+/* PyModule_Add (3.13) for older Pythons: steals v, accepts NULL. */
+static int vbpyModAdd(PyObject *module, const char *name, PyObject *v)
+{
+    if (!v)
+        return -1;
+    int rc = PyModule_AddObjectRef(module, name, v);
+    Py_DECREF(v);
+    return rc;
+}
+
+/* ------------------------------------------------------------ libraries */
+
+static const struct {
+    const char *env;
+    const char *soname;
+} vbpy_libs[VBPY_LIB_COUNT] = {
+    [VBPY_LIB_MAIN] = { "VIRTBIND_LIBVIRT_SO", "libvirt.so.0" },
+    [VBPY_LIB_QEMU] = { "VIRTBIND_LIBVIRT_QEMU_SO", "libvirt-qemu.so.0" },
+    [VBPY_LIB_LXC] = { "VIRTBIND_LIBVIRT_LXC_SO", "libvirt-lxc.so.0" },
+    [VBPY_LIB_ADMIN] = { "VIRTBIND_LIBVIRT_ADMIN_SO", "libvirt-admin.so.0" },
+};
+static void *vbpy_handles[VBPY_LIB_COUNT];
+static bool vbpy_opened[VBPY_LIB_COUNT];
+
+static const char *vbpyLibPath(vbpyLib lib)
+{
+    const char *env = getenv(vbpy_libs[lib].env);
+    return env && *env ? env : vbpy_libs[lib].soname;
+}
+
+/* The main library is opened at import; the others on first use. */
+static void *vbpyLibHandle(vbpyLib lib)
+{
+    if (!vbpy_opened[lib]) {
+        vbpy_opened[lib] = true;
+        vbpy_handles[lib] = dlopen(vbpyLibPath(lib), RTLD_NOW | RTLD_LOCAL);
+    }
+    return vbpy_handles[lib];
+}
+
+void *vbpyResolveQuiet(vbpySym *sym)
+{
+    if (!sym->resolved) {
+        void *h = vbpyLibHandle(sym->lib);
+        sym->addr = h ? dlsym(h, sym->name) : NULL;
+        sym->resolved = true;
+    }
+    return sym->addr;
+}
+
+void *vbpyResolve(vbpySym *sym)
+{
+    void *addr = vbpyResolveQuiet(sym);
+    if (!addr) {
+        char msg[256];
+        snprintf(msg, sizeof(msg), "%s requires libvirt >= %s", sym->name,
+                 sym->version ? sym->version : "?");
+        vbpyRaiseCode(VIR_ERR_NO_SUPPORT, msg);
+    }
+    return addr;
+}
+
+static void *vbpyRuntimeSym(int idx)
+{
+    if (!vbpy_info || idx < 0 || (size_t)idx >= vbpy_info->nsyms)
+        return NULL;
+    return vbpyResolveQuiet(&vbpy_info->syms[idx]);
+}
+
+/* ---------------------------------------------------------------- errors */
+
+/* Cached at import: vbpyErrCapture runs without the GIL and must not touch
+ * the (lazy, GIL-protected) symbol table. */
+static __typeof__(virCopyLastError) *vbpy_copyLastError;
+static __typeof__(virResetError) *vbpy_resetError;
+
+void vbpyErrCapture(vbpyErr *e)
+{
+    memset(&e->err, 0, sizeof(e->err));
+    e->set = vbpy_copyLastError && vbpy_copyLastError(&e->err) > 0 && e->err.code != VIR_ERR_OK;
+}
+
+static PyObject *vbpyStrOrNone(const char *s)
+{
+    if (!s)
+        Py_RETURN_NONE;
+    return PyUnicode_DecodeUTF8(s, (Py_ssize_t)strlen(s), "replace");
+}
+
+/* Create a libvirtError carrying msg and the err tuple (steals err). */
+static PyObject *vbpyNewError(const char *msg, PyObject *err)
+{
+    if (!err)
+        return NULL;
+    vbpy_internal_new = true;
+    PyObject *exc = PyObject_CallFunction(vbpy_libvirtError, "(s)", msg);
+    vbpy_internal_new = false;
+    if (exc && PyObject_SetAttrString(exc, "err", err) < 0)
+        Py_CLEAR(exc);
+    Py_DECREF(err);
+    return exc;
+}
+
+static PyObject *vbpySetError(PyObject *exc)
+{
+    if (exc) {
+        PyErr_SetObject(vbpy_libvirtError, exc);
+        Py_DECREF(exc);
+    }
+    return NULL;
+}
+
+PyObject *vbpyErrRaise(vbpyErr *e, const char *cname)
+{
+    if (!e->set) {
+        char msg[256];
+        snprintf(msg, sizeof(msg), "%s() failed", cname);
+        Py_INCREF(Py_None);
+        return vbpySetError(vbpyNewError(msg, Py_None));
+    }
+    virErrorPtr v = &e->err;
+    PyObject *err = Py_BuildValue("(iiNiNNNii)", v->code, v->domain, vbpyStrOrNone(v->message),
+                                  v->level, vbpyStrOrNone(v->str1), vbpyStrOrNone(v->str2),
+                                  vbpyStrOrNone(v->str3), v->int1, v->int2);
+    char fallback[256];
+    snprintf(fallback, sizeof(fallback), "%s() failed", cname);
+    PyObject *exc = vbpyNewError(v->message ? v->message : fallback, err);
+    if (vbpy_resetError)
+        vbpy_resetError(v);
+    e->set = false;
+    return vbpySetError(exc);
+}
+
+PyObject *vbpyRaiseCode(int code, const char *msg)
+{
+    PyObject *err = Py_BuildValue("(iisiOOOii)", code, (int)VIR_FROM_NONE, msg, (int)VIR_ERR_ERROR,
+                                  Py_None, Py_None, Py_None, 0, 0);
+    return vbpySetError(vbpyNewError(msg, err));
+}
+
+/* libvirtError(defmsg): like libvirt-python, reads the last error when
+ * constructed from Python (our stubs overwrite `err` with their copy). */
+static int vbpyError_init(PyObject *self, PyObject *args, PyObject *kwds)
+{
+    if (((PyTypeObject *)PyExc_Exception)->tp_init(self, args, kwds) < 0)
+        return -1;
+    PyObject *err = Py_None;
+    Py_INCREF(err);
+    if (!vbpy_internal_new && PyTuple_GET_SIZE(args) == 1 && vbpy_copyLastError) {
+        vbpyErr e;
+        vbpyErrCapture(&e);
+        if (e.set) {
+            virErrorPtr v = &e.err;
+            Py_DECREF(err);
+            err = Py_BuildValue("(iiNiNNNii)", v->code, v->domain, vbpyStrOrNone(v->message),
+                                v->level, vbpyStrOrNone(v->str1), vbpyStrOrNone(v->str2),
+                                vbpyStrOrNone(v->str3), v->int1, v->int2);
+            if (err && v->message) {
+                PyObject *nargs = Py_BuildValue("(O)", PyTuple_GET_ITEM(err, 2));
+                if (!nargs || PyObject_SetAttrString(self, "args", nargs) < 0) {
+                    Py_XDECREF(nargs);
+                    Py_DECREF(err);
+                    err = NULL;
+                } else {
+                    Py_DECREF(nargs);
+                }
+            }
+            if (vbpy_resetError)
+                vbpy_resetError(v);
+            if (!err)
+                return -1;
+        }
+    }
+    int rc = PyObject_SetAttrString(self, "err", err);
+    Py_DECREF(err);
+    return rc;
+}
+
+static PyObject *vbpyErrItem(PyObject *self, Py_ssize_t i)
+{
+    PyObject *err = PyObject_GetAttrString(self, "err");
+    if (!err)
+        return NULL;
+    PyObject *r = Py_None;
+    if (PyTuple_Check(err) && PyTuple_GET_SIZE(err) == 9)
+        r = PyTuple_GET_ITEM(err, i);
+    Py_INCREF(r);
+    Py_DECREF(err);
+    return r;
+}
+
+#define VBPY_ERR_GETTER(fn, idx) \
+    static PyObject *vbpyError_##fn(PyObject *self, PyObject *unused) \
+    { \
+        (void)unused; \
+        return vbpyErrItem(self, idx); \
+    }
+VBPY_ERR_GETTER(get_error_code, 0)
+VBPY_ERR_GETTER(get_error_domain, 1)
+VBPY_ERR_GETTER(get_error_message, 2)
+VBPY_ERR_GETTER(get_error_level, 3)
+VBPY_ERR_GETTER(get_str1, 4)
+VBPY_ERR_GETTER(get_str2, 5)
+VBPY_ERR_GETTER(get_str3, 6)
+VBPY_ERR_GETTER(get_int1, 7)
+VBPY_ERR_GETTER(get_int2, 8)
+
+static PyMethodDef vbpyError_methods[] = {
+#define VBPY_ERR_METHOD(fn) { #fn, vbpyError_##fn, METH_NOARGS, NULL }
+    VBPY_ERR_METHOD(get_error_code),
+    VBPY_ERR_METHOD(get_error_domain),
+    VBPY_ERR_METHOD(get_error_message),
+    VBPY_ERR_METHOD(get_error_level),
+    VBPY_ERR_METHOD(get_str1),
+    VBPY_ERR_METHOD(get_str2),
+    VBPY_ERR_METHOD(get_str3),
+    VBPY_ERR_METHOD(get_int1),
+    VBPY_ERR_METHOD(get_int2),
+    { NULL, NULL, 0, NULL },
+};
+
+static PyObject *vbpyMakeErrorType(void)
+{
+    PyType_Slot slots[] = {
+        { Py_tp_init, (void *)vbpyError_init },
+        { Py_tp_methods, vbpyError_methods },
+        { Py_tp_doc, (void *)"libvirt error: err is the 9-tuple (code, domain, message, level, "
+                             "str1, str2, str3, int1, int2) or None" },
+        { 0, NULL },
+    };
+    PyType_Spec spec = {
+        .name = "virtbind.libvirtError",
+        .basicsize = 0,
+        .itemsize = 0,
+        .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
+        .slots = slots,
+    };
+    return PyType_FromSpecWithBases(&spec, PyExc_Exception);
+}
+
+static void vbpyNoopErrorFunc(void *userData, virErrorPtr error)
+{
+    (void)userData;
+    (void)error;
+}
+
+/* --------------------------------------------------------------- classes */
+
+static void vbpyObject_dealloc(PyObject *self)
+{
+    vbpyObject *o = (vbpyObject *)self;
+    void *ptr = o->ptr;
+    o->ptr = NULL;
+    if (ptr && o->cls->release) {
+        Py_BEGIN_ALLOW_THREADS
+        o->cls->release(ptr);
+        Py_END_ALLOW_THREADS
+    }
+    Py_CLEAR(o->parent);
+    Py_TYPE(self)->tp_free(self);
+}
+
+static PyObject *vbpyObject_repr(PyObject *self)
+{
+    vbpyObject *o = (vbpyObject *)self;
+    return PyUnicode_FromFormat("<virtbind.%s object at %p (%p)>", o->cls->name, (void *)self, o->ptr);
+}
+
+static PyObject *vbpyObject_c_pointer(PyObject *self, PyObject *unused)
+{
+    (void)unused;
+    return PyLong_FromVoidPtr(((vbpyObject *)self)->ptr);
+}
+
+static PyMethodDef vbpyObject_common_methods[] = {
+    { "c_pointer", vbpyObject_c_pointer, METH_NOARGS, "the C pointer as an int" },
+    { NULL, NULL, 0, NULL },
+};
+
+int vbpyClassReady(const vbpyClass *cls)
+{
+    PyTypeObject *t = cls->type;
+    t->tp_basicsize = sizeof(vbpyObject);
+    t->tp_dealloc = vbpyObject_dealloc;
+    t->tp_repr = vbpyObject_repr;
+    t->tp_flags = Py_TPFLAGS_DEFAULT;
+    if (PyType_Ready(t) < 0)
+        return -1;
+    for (PyMethodDef *m = vbpyObject_common_methods; m->ml_name; m++) {
+        PyObject *d = PyDescr_NewMethod(t, m);
+        if (!d)
+            return -1;
+        int rc = PyDict_SetItemString(t->tp_dict, m->ml_name, d);
+        Py_DECREF(d);
+        if (rc < 0)
+            return -1;
+    }
+    PyType_Modified(t);
+    return 0;
+}
+
+PyObject *vbpyWrap(const vbpyClass *cls, void *ptr, PyObject *parent)
+{
+    vbpyObject *o = PyObject_New(vbpyObject, cls->type);
+    if (!o) {
+        if (cls->release) {
+            Py_BEGIN_ALLOW_THREADS
+            cls->release(ptr);
+            Py_END_ALLOW_THREADS
+        }
+        return NULL;
+    }
+    o->ptr = ptr;
+    o->cls = cls;
+    o->parent = parent;
+    Py_XINCREF(parent);
+    return (PyObject *)o;
+}
+
+void *vbpySelf(PyObject *self)
+{
+    vbpyObject *o = (vbpyObject *)self;
+    if (!o->ptr) {
+        char msg[128];
+        snprintf(msg, sizeof(msg), "%s object has been closed", o->cls->name);
+        vbpyRaiseCode(VIR_ERR_INVALID_ARG, msg);
+    }
+    return o->ptr;
+}
+
+PyObject *vbpyAncestor(PyObject *obj, const vbpyClass *cls)
+{
+    while (obj && obj != Py_None) {
+        if (PyObject_TypeCheck(obj, cls->type))
+            return obj;
+        obj = ((vbpyObject *)obj)->parent;
+    }
+    return NULL;
+}
+
+PyObject *vbpyGetAncestor(PyObject *self, const vbpyClass *cls)
+{
+    PyObject *a = vbpyAncestor(((vbpyObject *)self)->parent, cls);
+    if (!a)
+        Py_RETURN_NONE;
+    Py_INCREF(a);
+    return a;
+}
+
+/* ------------------------------------------------------------- arguments */
+
+int vbpyParseArgs(const char *fname, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
+                  const char *const *kwlist, Py_ssize_t nparams, Py_ssize_t nrequired,
+                  PyObject **out)
+{
+    if (nargs > nparams) {
+        PyErr_Format(PyExc_TypeError, "%s() takes at most %zd argument%s (%zd given)", fname,
+                     nparams, nparams == 1 ? "" : "s", nargs);
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < nparams; i++)
+        out[i] = i < nargs ? args[i] : NULL;
+    Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
+    for (Py_ssize_t k = 0; k < nkw; k++) {
+        PyObject *key = PyTuple_GET_ITEM(kwnames, k);
+        Py_ssize_t i;
+        for (i = 0; i < nparams; i++)
+            if (PyUnicode_CompareWithASCIIString(key, kwlist[i]) == 0)
+                break;
+        if (i == nparams) {
+            PyErr_Format(PyExc_TypeError, "%s() got an unexpected keyword argument '%U'", fname, key);
+            return -1;
+        }
+        if (out[i]) {
+            PyErr_Format(PyExc_TypeError, "%s() got multiple values for argument '%s'", fname,
+                         kwlist[i]);
+            return -1;
+        }
+        out[i] = args[nargs + k];
+    }
+    for (Py_ssize_t i = 0; i < nrequired; i++) {
+        if (!out[i]) {
+            PyErr_Format(PyExc_TypeError, "%s() missing required argument '%s' (pos %zd)", fname,
+                         kwlist[i], i + 1);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* An exact Python int (or an object with __index__; bool is an int).  Floats
+ * and strings raise TypeError. */
+static PyObject *vbpyIndex(PyObject *o, const char *arg)
+{
+    if (PyFloat_Check(o) || !PyIndex_Check(o)) {
+        PyErr_Format(PyExc_TypeError, "argument '%s' must be int, not %.100s", arg,
+                     Py_TYPE(o)->tp_name);
+        return NULL;
+    }
+    return PyNumber_Index(o);
+}
+
+static int vbpyOverflow(const char *arg, const char *ctype)
+{
+    PyErr_Format(PyExc_OverflowError, "argument '%s' is out of range for C %s", arg, ctype);
+    return -1;
+}
+
+static int vbpySigned(PyObject *o, const char *arg, long long min, long long max, const char *ctype,
+                      long long *out)
+{
+    *out = 0;
+    if (!o)
+        return 0;
+    PyObject *i = vbpyIndex(o, arg);
+    if (!i)
+        return -1;
+    int overflow = 0;
+    long long v = PyLong_AsLongLongAndOverflow(i, &overflow);
+    Py_DECREF(i);
+    if (v == -1 && PyErr_Occurred())
+        return -1;
+    if (overflow || v < min || v > max)
+        return vbpyOverflow(arg, ctype);
+    *out = v;
+    return 0;
+}
+
+static int vbpyUnsigned(PyObject *o, const char *arg, unsigned long long max, const char *ctype,
+                        unsigned long long *out)
+{
+    *out = 0;
+    if (!o)
+        return 0;
+    PyObject *i = vbpyIndex(o, arg);
+    if (!i)
+        return -1;
+    PyObject *zero = PyLong_FromLong(0);
+    int neg = zero ? PyObject_RichCompareBool(i, zero, Py_LT) : -1;
+    Py_XDECREF(zero);
+    if (neg < 0) {
+        Py_DECREF(i);
+        return -1;
+    }
+    if (neg) {
+        Py_DECREF(i);
+        return vbpyOverflow(arg, ctype);
+    }
+    unsigned long long v = PyLong_AsUnsignedLongLong(i);
+    Py_DECREF(i);
+    if (v == (unsigned long long)-1 && PyErr_Occurred()) {
+        if (!PyErr_ExceptionMatches(PyExc_OverflowError))
+            return -1;
+        PyErr_Clear();
+        return vbpyOverflow(arg, ctype);
+    }
+    if (v > max)
+        return vbpyOverflow(arg, ctype);
+    *out = v;
+    return 0;
+}
+
+#define VBPY_SIGNED(fn, T, MIN, MAX, NAME) \
+    int fn(PyObject *o, const char *arg, T *out) \
+    { \
+        long long v; \
+        int rc = vbpySigned(o, arg, MIN, MAX, NAME, &v); \
+        *out = (T)v; \
+        return rc; \
+    }
+#define VBPY_UNSIGNED(fn, T, MAX, NAME) \
+    int fn(PyObject *o, const char *arg, T *out) \
+    { \
+        unsigned long long v; \
+        int rc = vbpyUnsigned(o, arg, MAX, NAME, &v); \
+        *out = (T)v; \
+        return rc; \
+    }
+VBPY_SIGNED(vbpyToInt, int, INT_MIN, INT_MAX, "int")
+VBPY_SIGNED(vbpyToLong, long, LONG_MIN, LONG_MAX, "long")
+VBPY_SIGNED(vbpyToLLong, long long, LLONG_MIN, LLONG_MAX, "long long")
+VBPY_UNSIGNED(vbpyToUInt, unsigned int, UINT_MAX, "unsigned int")
+VBPY_UNSIGNED(vbpyToULong, unsigned long, ULONG_MAX, "unsigned long")
+VBPY_UNSIGNED(vbpyToULLong, unsigned long long, ULLONG_MAX, "unsigned long long")
+VBPY_UNSIGNED(vbpyToSize, size_t, SIZE_MAX, "size_t")
+
+int vbpyToDouble(PyObject *o, const char *arg, double *out)
+{
+    *out = 0;
+    if (!o)
+        return 0;
+    if (!PyFloat_Check(o) && !PyLong_Check(o)) {
+        PyErr_Format(PyExc_TypeError, "argument '%s' must be float, not %.100s", arg,
+                     Py_TYPE(o)->tp_name);
+        return -1;
+    }
+    double v = PyFloat_AsDouble(o);
+    if (v == -1.0 && PyErr_Occurred())
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int vbpyToBool(PyObject *o, const char *arg, bool *out)
+{
+    *out = false;
+    if (!o)
+        return 0;
+    int v = PyObject_IsTrue(o);
+    if (v < 0)
+        return -1;
+    (void)arg;
+    *out = v;
+    return 0;
+}
+
+int vbpyToString(PyObject *o, const char *arg, bool nullable, const char **out)
+{
+    *out = NULL;
+    if (!o)
+        return 0;
+    if (o == Py_None) {
+        if (nullable)
+            return 0;
+        PyErr_Format(PyExc_TypeError, "argument '%s' must be str, not None", arg);
+        return -1;
+    }
+    if (!PyUnicode_Check(o)) {
+        PyErr_Format(PyExc_TypeError, "argument '%s' must be str%s, not %.100s", arg,
+                     nullable ? " or None" : "", Py_TYPE(o)->tp_name);
+        return -1;
+    }
+    Py_ssize_t len;
+    const char *s = PyUnicode_AsUTF8AndSize(o, &len);
+    if (!s)
+        return -1;
+    if ((size_t)len != strlen(s)) {
+        PyErr_Format(PyExc_ValueError, "argument '%s': embedded null character", arg);
+        return -1;
+    }
+    *out = s;
+    return 0;
+}
+
+int vbpyToObject(PyObject *o, const char *arg, const vbpyClass *cls, bool nullable, void **out)
+{
+    *out = NULL;
+    if (!o)
+        return 0;
+    if (o == Py_None) {
+        if (nullable)
+            return 0;
+        PyErr_Format(PyExc_TypeError, "argument '%s' must be %s, not None", arg, cls->name);
+        return -1;
+    }
+    if (!PyObject_TypeCheck(o, cls->type)) {
+        PyErr_Format(PyExc_TypeError, "argument '%s' must be %s%s, not %.100s", arg, cls->name,
+                     nullable ? " or None" : "", Py_TYPE(o)->tp_name);
+        return -1;
+    }
+    *out = vbpySelf(o);
+    return *out ? 0 : -1;
+}
+
+/* --------------------------------------------------------------- results */
+
+PyObject *vbpyFromString(char *s, bool owned)
+{
+    if (!s)
+        Py_RETURN_NONE;
+    PyObject *r = PyUnicode_DecodeUTF8(s, (Py_ssize_t)strlen(s), "surrogateescape");
+    if (owned)
+        free(s);
+    return r;
+}
+
+PyObject *vbpyPack(PyObject **r, size_t n, bool as_tuple)
+{
+    bool ok = true;
+    for (size_t i = 0; i < n; i++)
+        ok = ok && r[i];
+    PyObject *seq = ok ? (as_tuple ? PyTuple_New((Py_ssize_t)n) : PyList_New((Py_ssize_t)n)) : NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (!seq)
+            Py_XDECREF(r[i]);
+        else if (as_tuple)
+            PyTuple_SET_ITEM(seq, (Py_ssize_t)i, r[i]);
+        else
+            PyList_SET_ITEM(seq, (Py_ssize_t)i, r[i]);
+    }
+    return seq;
+}
+
+/* ------------------------------------------------- hand-written functions */
+
+/* getVersion(name=None): libVer, or (libVer, typeVer) when name is given —
+ * libvirt-python's shape, which the argument roles alone do not give. */
+PyObject *vbpy_getVersion(PyObject *self, PyObject *const *args, Py_ssize_t nargs,
+                          PyObject *kwnames)
+{
+    (void)self;
+    static const char *const kwlist[] = { "name", NULL };
+    PyObject *argv[1];
+    if (vbpyParseArgs("getVersion", args, nargs, kwnames, kwlist, 1, 0, argv) < 0)
+        return NULL;
+    const char *c_name;
+    if (vbpyToString(argv[0], "name", true, &c_name) < 0)
+        return NULL;
+    vbpySym *sym = &vbpy_info->syms[vbpy_info->sym_get_version];
+    __typeof__(virGetVersion) *fn = vbpyResolve(sym);
+    if (!fn)
+        return NULL;
+    unsigned long libVer = 0, typeVer = 0;
+    int ret;
+    vbpyErr err;
+    Py_BEGIN_ALLOW_THREADS
+    ret = fn(&libVer, c_name, c_name ? &typeVer : NULL);
+    if (ret < 0)
+        vbpyErrCapture(&err);
+    Py_END_ALLOW_THREADS
+    if (ret < 0)
+        return vbpyErrRaise(&err, "virGetVersion");
+    if (!c_name)
+        return PyLong_FromUnsignedLong(libVer);
+    return Py_BuildValue("(kk)", libVer, typeVer);
+}
+
+/* ----------------------------------------------------------------- module */
+
+static int vbpyAddManifest(PyObject *module, const char *attr, const vbpyManifestEntry *e, size_t n)
+{
+    PyObject *d = PyDict_New();
+    if (!d)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        PyObject *v = PyUnicode_FromString(e[i].pyname);
+        if (!v || PyDict_SetItemString(d, e[i].cname, v) < 0) {
+            Py_XDECREF(v);
+            Py_DECREF(d);
+            return -1;
+        }
+        Py_DECREF(v);
+    }
+    return vbpyModAdd(module, attr, d);
+}
+
+int vbpyModuleInit(PyObject *module, const vbpyModuleInfo *info)
+{
+    vbpy_info = info;
+
+    const char *path = vbpyLibPath(VBPY_LIB_MAIN);
+    if (!vbpyLibHandle(VBPY_LIB_MAIN)) {
+        const char *why = dlerror();
+        PyErr_Format(PyExc_ImportError, "virtbind: cannot load %s: %s", path, why ? why : "?");
+        return -1;
+    }
+    vbpy_copyLastError = vbpyRuntimeSym(info->sym_copy_last_error);
+    vbpy_resetError = vbpyRuntimeSym(info->sym_reset_error);
+    __typeof__(virInitialize) *init = vbpyRuntimeSym(info->sym_initialize);
+    if (init && init() < 0) {
+        PyErr_SetString(PyExc_ImportError, "virtbind: virInitialize failed");
+        return -1;
+    }
+    /* libvirt prints every error to stderr by default; errors become
+     * exceptions here, so install a handler that does nothing. */
+    __typeof__(virSetErrorFunc) *setErrorFunc = vbpyRuntimeSym(info->sym_set_error_func);
+    if (setErrorFunc)
+        setErrorFunc(NULL, vbpyNoopErrorFunc);
+
+    if (!(vbpy_libvirtError = vbpyMakeErrorType()))
+        return -1;
+    Py_INCREF(vbpy_libvirtError);
+    if (PyModule_AddObject(module, "libvirtError", vbpy_libvirtError) < 0) {
+        Py_DECREF(vbpy_libvirtError);
+        return -1;
+    }
+
+    for (size_t i = 0; i < info->nclasses; i++) {
+        const vbpyClass *cls = info->classes[i];
+        if (cls->release_sym)
+            vbpyResolveQuiet(cls->release_sym);
+        if (vbpyClassReady(cls) < 0)
+            return -1;
+        Py_INCREF(cls->type);
+        if (PyModule_AddObject(module, cls->name, (PyObject *)cls->type) < 0) {
+            Py_DECREF(cls->type);
+            return -1;
+        }
+    }
+    for (size_t i = 0; i < info->nints; i++)
+        if (vbpyModAdd(module, info->ints[i].name, PyLong_FromLongLong(info->ints[i].value)) < 0)
+            return -1;
+    for (size_t i = 0; i < info->nstrs; i++)
+        if (PyModule_AddStringConstant(module, info->strs[i].name, info->strs[i].value) < 0)
+            return -1;
+
+    if (vbpyAddManifest(module, "__virtbind_manifest__", info->manifest, info->nmanifest) < 0 ||
+        vbpyAddManifest(module, "__virtbind_internal__", info->internal, info->ninternal) < 0)
+        return -1;
+    PyObject *skipped = PyTuple_New((Py_ssize_t)info->nskipped);
+    PyObject *reasons = PyDict_New();
+    if (!skipped || !reasons) {
+        Py_XDECREF(skipped);
+        Py_XDECREF(reasons);
+        return -1;
+    }
+    for (size_t i = 0; i < info->nskipped; i++) {
+        PyObject *n = PyUnicode_FromString(info->skipped[i].cname);
+        PyObject *r = PyUnicode_FromString(info->skipped[i].reason);
+        if (!n || !r || PyDict_SetItem(reasons, n, r) < 0) {
+            Py_XDECREF(n);
+            Py_XDECREF(r);
+            Py_DECREF(skipped);
+            Py_DECREF(reasons);
+            return -1;
+        }
+        Py_DECREF(r);
+        PyTuple_SET_ITEM(skipped, (Py_ssize_t)i, n);
+    }
+    if (vbpyModAdd(module, "__virtbind_skipped__", skipped) < 0) {
+        Py_DECREF(reasons);
+        return -1;
+    }
+    if (vbpyModAdd(module, "__virtbind_skip_reasons__", reasons) < 0)
+        return -1;
+    return PyModule_AddStringConstant(module, "__virtbind_libvirt_so__", path);
+}

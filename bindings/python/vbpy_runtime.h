@@ -1,0 +1,183 @@
+/* vbpy_runtime.h — the hand-written runtime of virtbind's CPython extension.
+ *
+ * The generated module (build/python/gen/virtbind_gen.c, written by
+ * virtbind-gen --python-out) holds one direct-call stub per libvirt function,
+ * the symbol table, the class descriptors and the constant tables.  This
+ * runtime provides what every stub shares:
+ *
+ *   - lazy symbol resolution: libvirt is dlopen()ed at import (never linked);
+ *     a stub asks vbpyResolve() for its function and a missing symbol raises
+ *     libvirtError(VIR_ERR_NO_SUPPORT, "virXxx requires libvirt >= X.Y.Z");
+ *   - libvirtError with the libvirt-python 9-tuple `err` and its getters;
+ *   - argument parsing (FASTCALL + keywords) and conversions that raise
+ *     TypeError / OverflowError / ValueError instead of crashing;
+ *   - object wrappers: one PyTypeObject per class, each instance holding the
+ *     C pointer and a strong reference to its parent wrapper; tp_dealloc
+ *     calls the class free function exactly once.
+ *
+ * Threading: libvirt calls run with the GIL released.  The last libvirt error
+ * is thread-local, so a stub copies it (vbpyErrCapture) on the same thread,
+ * immediately after the failed call and before the GIL is taken back. */
+#ifndef VBPY_RUNTIME_H
+#define VBPY_RUNTIME_H
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include <libvirt/libvirt.h>
+#include <libvirt/libvirt-admin.h>
+#include <libvirt/libvirt-lxc.h>
+#include <libvirt/libvirt-qemu.h>
+#include <libvirt/virterror.h>
+
+#include <stdbool.h>
+
+/* ----------------------------------------------------------- libraries */
+
+typedef enum {
+    VBPY_LIB_MAIN = 0,  /* libvirt.so.0        (env VIRTBIND_LIBVIRT_SO) */
+    VBPY_LIB_QEMU,      /* libvirt-qemu.so.0   (env VIRTBIND_LIBVIRT_QEMU_SO) */
+    VBPY_LIB_LXC,       /* libvirt-lxc.so.0    (env VIRTBIND_LIBVIRT_LXC_SO) */
+    VBPY_LIB_ADMIN,     /* libvirt-admin.so.0  (env VIRTBIND_LIBVIRT_ADMIN_SO) */
+    VBPY_LIB_COUNT
+} vbpyLib;
+
+/* One entry per C function the module may call, from the API XML. */
+typedef struct {
+    const char *name;     /* "virDomainGetInfo" */
+    const char *version;  /* libvirt version that added it, "0.0.1" */
+    vbpyLib lib;
+    bool resolved;        /* dlsym was tried (addr may still be NULL) */
+    void *addr;
+} vbpySym;
+
+/* The symbol's address, or NULL with libvirtError(VIR_ERR_NO_SUPPORT) set.
+ * Call with the GIL held. */
+void *vbpyResolve(vbpySym *sym);
+/* Same without raising (used by tp_dealloc and by import). */
+void *vbpyResolveQuiet(vbpySym *sym);
+
+/* ------------------------------------------------------------- errors */
+
+/* A copy of libvirt's thread-local last error, taken right after a failure. */
+typedef struct {
+    bool set;
+    virError err;
+} vbpyErr;
+
+/* Copy the calling thread's last libvirt error into *e (GIL not needed). */
+void vbpyErrCapture(vbpyErr *e);
+/* Raise libvirtError from *e (or "<cname>() failed" when no error was set),
+ * release its strings, return NULL. */
+PyObject *vbpyErrRaise(vbpyErr *e, const char *cname);
+/* Raise libvirtError with an explicit code and message; returns NULL. */
+PyObject *vbpyRaiseCode(int code, const char *msg);
+
+extern PyObject *vbpy_libvirtError;
+
+/* ------------------------------------------------------------ classes */
+
+typedef struct vbpyClass vbpyClass;
+
+typedef struct {
+    PyObject_HEAD
+    void *ptr;               /* NULL once closed */
+    PyObject *parent;        /* strong reference, or NULL for roots */
+    const vbpyClass *cls;
+} vbpyObject;
+
+struct vbpyClass {
+    const char *name;              /* "virDomain" */
+    PyTypeObject *type;
+    const vbpyClass *parent;       /* class this one keeps alive, or NULL */
+    void (*release)(void *ptr);    /* calls <Class>Free / <Class>Close */
+    vbpySym *release_sym;          /* resolved at import: release runs without the GIL */
+};
+
+/* Fill the generic slots of a generated class type and ready it. */
+int vbpyClassReady(const vbpyClass *cls);
+/* Wrap a new reference: the wrapper owns ptr (released on dealloc, also on
+ * failure here) and keeps parent alive.  Returns NULL with an exception. */
+PyObject *vbpyWrap(const vbpyClass *cls, void *ptr, PyObject *parent);
+/* The C pointer of self; raises libvirtError when the object was closed. */
+void *vbpySelf(PyObject *self);
+/* Walk the parent chain of obj up to an instance of cls (borrowed), or NULL. */
+PyObject *vbpyAncestor(PyObject *obj, const vbpyClass *cls);
+/* Generated parent getters (dom.connect()) use this: a new reference. */
+PyObject *vbpyGetAncestor(PyObject *self, const vbpyClass *cls);
+/* close(): release the pointer now (once) and return the free function's
+ * result; the wrapper is unusable afterwards. */
+typedef int (*vbpyCloseFunc)(void *ptr);
+
+/* -------------------------------------------------------- arguments */
+
+/* Match positional and keyword arguments to kwlist (nparams names).  out[i]
+ * is a borrowed reference or NULL when not given.  Raises TypeError. */
+int vbpyParseArgs(const char *fname, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
+                  const char *const *kwlist, Py_ssize_t nparams, Py_ssize_t nrequired,
+                  PyObject **out);
+
+/* Conversions; o may be NULL (argument omitted): the default is used. */
+int vbpyToInt(PyObject *o, const char *arg, int *out);
+int vbpyToUInt(PyObject *o, const char *arg, unsigned int *out);
+int vbpyToLong(PyObject *o, const char *arg, long *out);
+int vbpyToULong(PyObject *o, const char *arg, unsigned long *out);
+int vbpyToLLong(PyObject *o, const char *arg, long long *out);
+int vbpyToULLong(PyObject *o, const char *arg, unsigned long long *out);
+int vbpyToSize(PyObject *o, const char *arg, size_t *out);
+int vbpyToDouble(PyObject *o, const char *arg, double *out);
+int vbpyToBool(PyObject *o, const char *arg, bool *out);
+/* str (UTF-8, no NUL); None only when nullable; omitted gives NULL. */
+int vbpyToString(PyObject *o, const char *arg, bool nullable, const char **out);
+/* An instance of cls; None only when nullable. */
+int vbpyToObject(PyObject *o, const char *arg, const vbpyClass *cls, bool nullable, void **out);
+
+/* -------------------------------------------------------- results */
+
+/* Steal n results (any may be NULL: then all are released and NULL is
+ * returned) into a tuple, or a list when as_list. */
+PyObject *vbpyPack(PyObject **r, size_t n, bool as_tuple);
+
+/* Decode a C string (NULL gives None); frees it when owned. */
+PyObject *vbpyFromString(char *s, bool owned);
+
+/* ------------------------------------------------------------ module */
+
+typedef struct { const char *name; long long value; } vbpyIntConst;
+typedef struct { const char *name; const char *value; } vbpyStrConst;
+typedef struct { const char *cname; const char *pyname; } vbpyManifestEntry;
+typedef struct { const char *cname; const char *reason; } vbpySkipEntry;
+
+typedef struct {
+    vbpySym *syms;
+    size_t nsyms;
+    const vbpyClass *const *classes;
+    size_t nclasses;
+    const vbpyIntConst *ints;
+    size_t nints;
+    const vbpyStrConst *strs;
+    size_t nstrs;
+    const vbpyManifestEntry *manifest;
+    size_t nmanifest;
+    const vbpyManifestEntry *internal;  /* used by the runtime, not callable */
+    size_t ninternal;
+    const vbpySkipEntry *skipped;
+    size_t nskipped;
+    /* symbols the runtime itself uses (indexes into syms, -1 when absent) */
+    int sym_copy_last_error;     /* virCopyLastError */
+    int sym_reset_error;         /* virResetError */
+    int sym_set_error_func;      /* virSetErrorFunc */
+    int sym_initialize;          /* virInitialize */
+    int sym_get_version;         /* virGetVersion */
+} vbpyModuleInfo;
+
+/* Everything PyInit_virtbind does after PyModule_Create. */
+int vbpyModuleInit(PyObject *module, const vbpyModuleInfo *info);
+
+/* Hand-written module functions the generator refers to by name. */
+PyObject *vbpy_getVersion(PyObject *self, PyObject *const *args, Py_ssize_t nargs,
+                          PyObject *kwnames);
+
+#define VBPY_FASTCALL(fn) ((PyCFunction)(void (*)(void))(fn))
+
+#endif

@@ -1,0 +1,1158 @@
+/* gen_python.c — the CPython backend: writes virtbind_gen.c, the generated
+ * half of the `virtbind` extension module.
+ *
+ * For each libvirt function the model's argument roles decide whether this
+ * backend can bind it and how: one direct-call stub per function (FASTCALL +
+ * keywords) that converts the Python arguments, resolves the C symbol lazily,
+ * calls libvirt with the GIL released, copies the thread's last error on
+ * failure and converts the results.  Functions outside what the backend
+ * supports are listed with a reason in __virtbind_skipped__ and
+ * __virtbind_skip_reasons__.  Output is sorted by C name, so it is
+ * deterministic for a given model. */
+#include "gen_python.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* How one C argument is handled. */
+typedef enum {
+    PA_SELF,        /* the wrapper the method is called on */
+    PA_PARAM,       /* a Python parameter */
+    PA_OUT,         /* an output that becomes (part of) the result */
+} vbPyArgUse;
+
+typedef enum {
+    PO_SCALAR,      /* T local; &local */
+    PO_STRING,      /* char *local (caller frees); &local */
+    PO_STRING_BUF,  /* char local[size]; local */
+    PO_BYTES_BUF,   /* unsigned char local[size]; local */
+    PO_STRUCT,      /* struct local; &local -> list of fields */
+} vbPyOutKind;
+
+typedef struct {
+    vbPyArgUse use;
+    vbPyOutKind out;
+    bool has_default;
+    char *pyname;    /* parameter name ("from" -> "frm") */
+} vbPyArg;
+
+typedef enum {
+    PF_STUB,        /* generated stub */
+    PF_CLOSE,       /* <Class>Close exposed as close() */
+    PF_GETTER,      /* parent getter: walks the wrapper's parents */
+    PF_HANDWRITTEN, /* a runtime function (vbpy_<pyname>) */
+} vbPyFnKind;
+
+typedef struct {
+    int fn;
+    vbPyFnKind kind;
+    int host;            /* class index, -1 for module level */
+    char *pyname;
+    vbPyArg *args;
+    size_t nparams;      /* Python parameters */
+    size_t nrequired;
+    const char *skip;    /* reason when not bound */
+    char *skip_buf;
+    bool internal;       /* used by the runtime only (free functions ...) */
+    const char *internal_why;
+} vbPyFn;
+
+typedef struct {
+    const vbModel *m;
+    vbPyFn *fns;         /* one per model function, same order */
+    int *order;          /* function indexes sorted by C name */
+    FILE *out;
+} vbPyGen;
+
+/* ---------------------------------------------------------------- helpers */
+
+static void *xcalloc(size_t n, size_t sz)
+{
+    void *p = calloc(n ? n : 1, sz);
+    if (!p)
+        abort();
+    return p;
+}
+
+static char *xstrdup(const char *s)
+{
+    char *r = strdup(s);
+    if (!r)
+        abort();
+    return r;
+}
+
+static char *xasprintf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *r = NULL;
+    if (vasprintf(&r, fmt, ap) < 0)
+        abort();
+    va_end(ap);
+    return r;
+}
+
+static void setErr(char **err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    if (err && vasprintf(err, fmt, ap) < 0)
+        *err = NULL;
+    va_end(ap);
+}
+
+static bool isScalarKind(vbTypeKind k)
+{
+    switch (k) {
+    case VB_T_INT: case VB_T_UINT: case VB_T_LONG: case VB_T_ULONG: case VB_T_LLONG:
+    case VB_T_ULLONG: case VB_T_SIZE: case VB_T_SSIZE: case VB_T_DOUBLE: case VB_T_BOOL:
+    case VB_T_ENUM:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* C type of a local holding a value of this kind. */
+static const char *scalarCType(vbTypeKind k)
+{
+    switch (k) {
+    case VB_T_INT: case VB_T_ENUM: return "int";
+    case VB_T_UINT: return "unsigned int";
+    case VB_T_LONG: return "long";
+    case VB_T_ULONG: return "unsigned long";
+    case VB_T_LLONG: return "long long";
+    case VB_T_ULLONG: return "unsigned long long";
+    case VB_T_SIZE: return "size_t";
+    case VB_T_SSIZE: return "ssize_t";
+    case VB_T_DOUBLE: return "double";
+    case VB_T_BOOL: return "bool";
+    default: return NULL;
+    }
+}
+
+/* The runtime converter from Python for a parameter of this kind. */
+static const char *scalarFromPy(vbTypeKind k)
+{
+    switch (k) {
+    case VB_T_INT: case VB_T_ENUM: return "vbpyToInt";
+    case VB_T_UINT: return "vbpyToUInt";
+    case VB_T_LONG: return "vbpyToLong";
+    case VB_T_ULONG: return "vbpyToULong";
+    case VB_T_LLONG: return "vbpyToLLong";
+    case VB_T_ULLONG: return "vbpyToULLong";
+    case VB_T_SIZE: return "vbpyToSize";
+    case VB_T_DOUBLE: return "vbpyToDouble";
+    case VB_T_BOOL: return "vbpyToBool";
+    default: return NULL;
+    }
+}
+
+/* A C expression turning `expr` (of kind k) into a new Python reference. */
+static char *scalarToPy(vbTypeKind k, const char *expr)
+{
+    switch (k) {
+    case VB_T_INT: case VB_T_ENUM: return xasprintf("PyLong_FromLong(%s)", expr);
+    case VB_T_UCHAR: case VB_T_UINT: case VB_T_ULONG:
+        return xasprintf("PyLong_FromUnsignedLong(%s)", expr);
+    case VB_T_LONG: return xasprintf("PyLong_FromLong(%s)", expr);
+    case VB_T_LLONG: return xasprintf("PyLong_FromLongLong(%s)", expr);
+    case VB_T_ULLONG: return xasprintf("PyLong_FromUnsignedLongLong(%s)", expr);
+    case VB_T_SIZE: return xasprintf("PyLong_FromSize_t(%s)", expr);
+    case VB_T_SSIZE: return xasprintf("PyLong_FromSsize_t(%s)", expr);
+    case VB_T_DOUBLE: return xasprintf("PyFloat_FromDouble(%s)", expr);
+    case VB_T_BOOL: return xasprintf("PyBool_FromLong(%s)", expr);
+    default: return NULL;
+    }
+}
+
+/* A fixed buffer size the generated C can use as an array length. */
+static bool simpleSize(const char *size)
+{
+    if (!size || !*size)
+        return false;
+    for (const char *p = size; *p; p++)
+        if (!(*p == '_' || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')))
+            return false;
+    return true;
+}
+
+static bool isClassAncestor(const vbModel *m, int anc, int cls)
+{
+    for (int c = cls; c >= 0; c = m->classes[c].parent)
+        if (c == anc)
+            return true;
+    return false;
+}
+
+/* Struct outputs whose libvirt-python shape is a list of its fields. */
+static bool structAsList(const vbModel *m, const vbFunction *f, const vbArg *a)
+{
+    static const char *const shaped[] = { "virDomainGetInfo", "virDomainGetControlInfo",
+                                          "virDomainGetBlockInfo", "virDomainGetJobInfo",
+                                          "virStoragePoolGetInfo", "virStorageVolGetInfo",
+                                          "virStorageVolGetInfoFlags" };
+    bool listed = false;
+    for (size_t i = 0; i < sizeof(shaped) / sizeof(shaped[0]); i++)
+        if (strcmp(shaped[i], f->name) == 0)
+            listed = true;
+    if (!listed || a->ctype.kind != VB_T_STRUCT || a->ctype.ref < 0)
+        return false;
+    const vbStruct *s = &m->structs[a->ctype.ref];
+    if (s->opaque || !s->nfields)
+        return false;
+    for (size_t i = 0; i < s->nfields; i++) {
+        const vbCType *t = &s->fields[i].ctype;
+        /* unsigned char fields are small numbers (virDomainInfo.state) */
+        if (!(isScalarKind(t->kind) || t->kind == VB_T_UCHAR) || t->depth || t->array)
+            return false;
+    }
+    return true;
+}
+
+/* ---------------------------------------------------------- classification */
+
+static void skipf(vbPyFn *p, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    free(p->skip_buf);
+    if (vasprintf(&p->skip_buf, fmt, ap) < 0)
+        abort();
+    va_end(ap);
+    p->skip = p->skip_buf;
+}
+
+/* The Python expression for C argument i: self or argv[<parameter index>]. */
+static char *argExpr(const vbFunction *f, const vbPyFn *p, size_t i)
+{
+    if (p->args[i].use == PA_SELF)
+        return xstrdup("self");
+    size_t n = 0;
+    for (size_t k = 0; k < i && k < f->nargs; k++)
+        if (p->args[k].use == PA_PARAM)
+            n++;
+    return xasprintf("argv[%zu]", n);
+}
+
+/* Which wrapper is the parent of a returned object of class rcls: a C
+ * expression, or NULL when no argument leads to it.  An argument of exactly
+ * the parent class wins; else the parent is found up a descendant's chain
+ * (virStoragePoolLookupByVolume: the volume's connection). */
+static char *parentExpr(const vbModel *m, const vbFunction *f, const vbPyFn *p, int rcls)
+{
+    int pcls = m->classes[rcls].parent;
+    if (pcls < 0)
+        return xstrdup("NULL");
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < f->nargs; i++) {
+            const vbArg *a = &f->args[i];
+            if (a->ctype.kind != VB_T_OBJECT || a->ctype.depth != 1 || a->ctype.ref < 0 ||
+                p->args[i].use == PA_OUT || a->nullable)
+                continue;
+            if (pass == 0 && a->ctype.ref == pcls)
+                return argExpr(f, p, i);
+            if (pass == 1 && isClassAncestor(m, pcls, a->ctype.ref)) {
+                char *e = argExpr(f, p, i);
+                char *r = xasprintf("vbpyAncestor(%s, &vbpy_class_%s)", e, m->classes[pcls].name);
+                free(e);
+                return r;
+            }
+        }
+    }
+    return NULL;
+}
+
+static void classify(vbPyGen *g, int fi)
+{
+    const vbModel *m = g->m;
+    const vbFunction *f = &m->functions[fi];
+    vbPyFn *p = &g->fns[fi];
+    p->fn = fi;
+    p->host = -1;
+    p->args = xcalloc(f->nargs, sizeof(vbPyArg));
+
+    const char *deferred = vbPyDeferredReason(f->name);
+    if (deferred) {
+        skipf(p, "%s", deferred);
+        return;
+    }
+    if (strcmp(f->name, "virGetVersion") == 0) {
+        p->kind = PF_HANDWRITTEN;
+        p->pyname = vbPyMethodName(m, fi, -1);
+        return;
+    }
+    switch (f->kind) {
+    case VB_FN_REF:
+        skipf(p, "reference counting is done by the wrappers");
+        return;
+    case VB_FN_FREE:
+        if (f->cls >= 0 && m->classes[f->cls].free_fn == fi && strstr(f->name, "Close")) {
+            p->kind = PF_CLOSE;
+            p->host = f->cls;
+            p->pyname = xstrdup("close");
+            return;
+        }
+        if (f->cls >= 0 && m->classes[f->cls].free_fn == fi) {
+            p->internal = true;
+            p->internal_why = "released when the wrapper is deallocated";
+            return;
+        }
+        skipf(p, "frees a struct or list this backend does not return yet");
+        return;
+    case VB_FN_PARENT_GETTER:
+        if (f->cls >= 0 && f->returns_cls >= 0 &&
+            isClassAncestor(m, f->returns_cls, m->classes[f->cls].parent)) {
+            p->kind = PF_GETTER;
+            p->host = f->cls;
+            p->pyname = vbPyGetterName(m, fi);
+            return;
+        }
+        skipf(p, "parent getter without a matching wrapper parent");
+        return;
+    case VB_FN_EVENT_REGISTER:
+    case VB_FN_EVENT_DEREGISTER:
+        skipf(p, "events are not in this slice");
+        return;
+    case VB_FN_TYPED_PARAMS_HELPER:
+        skipf(p, "typed-parameter helper: typed parameters become dicts");
+        return;
+    default:
+        break;
+    }
+
+    /* qemu/lxc functions are module functions taking the object first, as
+     * libvirt_qemu/libvirt_lxc do; everything else follows the model. */
+    bool addon = f->src == VB_SRC_QEMU || f->src == VB_SRC_LXC;
+    if (!addon && f->cls >= 0 && f->self_arg >= 0)
+        p->host = f->cls;
+
+    for (size_t i = 0; i < f->nargs; i++) {
+        const vbArg *a = &f->args[i];
+        vbPyArg *pa = &p->args[i];
+        pa->use = PA_PARAM;
+        switch (a->role) {
+        case VB_ROLE_SELF:
+            if (p->host >= 0 && (int)i == f->self_arg) {
+                pa->use = PA_SELF;
+                break;
+            }
+            /* not the method receiver: an object parameter */
+            __attribute__((fallthrough));
+        case VB_ROLE_OBJECT:
+            if (a->ctype.kind != VB_T_OBJECT || a->ctype.depth != 1 || a->ctype.ref < 0 ||
+                a->dir != VB_DIR_IN)
+                goto unsupported;
+            break;
+        case VB_ROLE_SCALAR:
+        case VB_ROLE_FLAGS:
+            if (!isScalarKind(a->ctype.kind) || a->ctype.depth != 0 || a->dir != VB_DIR_IN)
+                goto unsupported;
+            break;
+        case VB_ROLE_STRING:
+            if (a->ctype.kind != VB_T_CHAR || a->ctype.depth != 1 || a->dir != VB_DIR_IN)
+                goto unsupported;
+            break;
+        case VB_ROLE_OUT_SCALAR:
+            if (!isScalarKind(a->ctype.kind) || a->ctype.kind == VB_T_ENUM ||
+                a->ctype.depth != 1 || a->dir != VB_DIR_OUT)
+                goto unsupported;
+            pa->use = PA_OUT;
+            pa->out = PO_SCALAR;
+            break;
+        case VB_ROLE_OUT_STRING:
+            if (a->ctype.kind != VB_T_CHAR || a->ctype.depth != 2 || a->dir != VB_DIR_OUT)
+                goto unsupported;
+            pa->use = PA_OUT;
+            pa->out = PO_STRING;
+            break;
+        case VB_ROLE_OUT_STRING_BUF:
+            if (!simpleSize(a->size))
+                goto unsupported;
+            pa->use = PA_OUT;
+            pa->out = PO_STRING_BUF;
+            break;
+        case VB_ROLE_OUT_BYTES_BUF:
+            if (!simpleSize(a->size) || a->ctype.kind != VB_T_UCHAR)
+                goto unsupported;
+            pa->use = PA_OUT;
+            pa->out = PO_BYTES_BUF;
+            break;
+        case VB_ROLE_OUT_STRUCT:
+            if (!structAsList(m, f, a))
+                goto unsupported;
+            pa->use = PA_OUT;
+            pa->out = PO_STRUCT;
+            break;
+        default:
+        unsupported:
+            skipf(p, "argument %s: %s %s not in this slice", a->name, vbDirectionName(a->dir),
+                  vbArgRoleName(a->role));
+            return;
+        }
+        if (pa->use == PA_PARAM) {
+            pa->pyname = xstrdup(strcmp(a->name, "from") == 0 ? "frm" : a->name);
+            pa->has_default = !addon && (a->optional || strcmp(a->name, "flags") == 0);
+            p->nparams++;
+        }
+    }
+
+    switch (f->ret.kind) {
+    case VB_RET_VOID:
+    case VB_RET_STATUS:
+    case VB_RET_INT:
+    case VB_RET_ULONG_ZERO_ERR:
+    case VB_RET_ULLONG:
+        if (f->ret.ctype.depth != 0 || !isScalarKind(f->ret.ctype.kind)) {
+            if (f->ret.kind != VB_RET_VOID) {
+                skipf(p, "return %s of C type %s", vbReturnKindName(f->ret.kind), f->ret.type);
+                return;
+            }
+        }
+        break;
+    case VB_RET_STRING:
+        if (f->ret.transfer != VB_TRANSFER_FULL && f->ret.transfer != VB_TRANSFER_NONE &&
+            f->ret.transfer != VB_TRANSFER_STATIC) {
+            skipf(p, "string return with transfer %s", vbTransferName(f->ret.transfer));
+            return;
+        }
+        break;
+    case VB_RET_OBJECT: {
+        if (f->ret.transfer != VB_TRANSFER_FULL || f->returns_cls < 0) {
+            skipf(p, "object return with transfer %s", vbTransferName(f->ret.transfer));
+            return;
+        }
+        char *pe = parentExpr(m, f, p, f->returns_cls);
+        if (!pe) {
+            skipf(p, "no argument leads to the parent of the returned %s",
+                  m->classes[f->returns_cls].name);
+            return;
+        }
+        free(pe);
+        break;
+    }
+    default:
+        skipf(p, "return kind %s not in this slice", vbReturnKindName(f->ret.kind));
+        return;
+    }
+
+    /* required parameters: up to the last one without a default */
+    for (size_t i = 0, n = 0; i < f->nargs; i++) {
+        if (p->args[i].use != PA_PARAM)
+            continue;
+        n++;
+        if (!p->args[i].has_default)
+            p->nrequired = n;
+    }
+    p->kind = PF_STUB;
+    p->pyname = vbPyMethodName(m, fi, p->host);
+}
+
+/* -------------------------------------------------------------- emitting */
+
+#define OUT(...) fprintf(g->out, __VA_ARGS__)
+
+static void emitCString(vbPyGen *g, const char *s)
+{
+    fputc('"', g->out);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fprintf(g->out, "\\%c", *p);
+        else if (*p < 0x20 || *p >= 0x7f)
+            fprintf(g->out, "\\%03o", *p);
+        else
+            fputc(*p, g->out);
+    }
+    fputc('"', g->out);
+}
+
+static const char *libName(vbSource src)
+{
+    switch (src) {
+    case VB_SRC_QEMU: return "VBPY_LIB_QEMU";
+    case VB_SRC_LXC: return "VBPY_LIB_LXC";
+    case VB_SRC_ADMIN: return "VBPY_LIB_ADMIN";
+    default: return "VBPY_LIB_MAIN";
+    }
+}
+
+/* Functions whose symbol the module needs. */
+static bool needsSym(const vbPyGen *g, int fi)
+{
+    const vbPyFn *p = &g->fns[fi];
+    const char *n = g->m->functions[fi].name;
+    if (p->internal || p->kind == PF_CLOSE || (!p->skip && p->kind != PF_GETTER))
+        return true;
+    return strcmp(n, "virCopyLastError") == 0 || strcmp(n, "virResetError") == 0 ||
+           strcmp(n, "virSetErrorFunc") == 0 || strcmp(n, "virInitialize") == 0;
+}
+
+static bool isBound(const vbPyFn *p)
+{
+    return !p->skip && !p->internal;
+}
+
+static void emitHeader(vbPyGen *g)
+{
+    const vbModel *m = g->m;
+    OUT("/* virtbind_gen.c — GENERATED by virtbind-gen --python-out (generator/gen_python.c,\n"
+        " * generator/gen_python_names.c).  Do not edit: change the generator or the\n"
+        " * annotations and regenerate.\n"
+        " *\n"
+        " * Inputs:\n");
+    for (int s = 0; s < VB_SRC_COUNT; s++)
+        OUT(" *   %-6s %s\n", vbSourceName((vbSource)s), m->paths[s] ? m->paths[s] : "(none)");
+    OUT(" *   annotations %s\n", m->annotations_path ? m->annotations_path : "(none)");
+    OUT(" *\n"
+        " * The other half of the module is bindings/python/vbpy_runtime.c. */\n"
+        "#include \"vbpy_runtime.h\"\n\n");
+}
+
+static void emitSymbols(vbPyGen *g)
+{
+    const vbModel *m = g->m;
+    OUT("/* ------------------------------------------------------------ symbols */\n\n");
+    OUT("enum {\n");
+    for (size_t k = 0; k < m->nfunctions; k++) {
+        int fi = g->order[k];
+        if (needsSym(g, fi))
+            OUT("    VBPY_SYM_%s,\n", m->functions[fi].name);
+    }
+    OUT("    VBPY_NSYMS\n};\n\n");
+    OUT("static vbpySym vbpy_syms[VBPY_NSYMS] = {\n");
+    for (size_t k = 0; k < m->nfunctions; k++) {
+        int fi = g->order[k];
+        if (!needsSym(g, fi))
+            continue;
+        const vbFunction *f = &m->functions[fi];
+        OUT("    [VBPY_SYM_%s] = { \"%s\", \"%s\", %s, false, NULL },\n", f->name, f->name,
+            f->version ? f->version : "?", libName(f->src));
+    }
+    OUT("};\n\n");
+}
+
+static void emitClassDecls(vbPyGen *g)
+{
+    const vbModel *m = g->m;
+    OUT("/* ------------------------------------------------------------ classes */\n\n");
+    for (size_t c = 0; c < m->nclasses; c++) {
+        OUT("static PyTypeObject vbpy_type_%s;\n", m->classes[c].name);
+        OUT("static const vbpyClass vbpy_class_%s;\n", m->classes[c].name);
+    }
+    OUT("\n");
+    for (size_t c = 0; c < m->nclasses; c++) {
+        const vbClass *cl = &m->classes[c];
+        if (cl->free_fn < 0)
+            continue;
+        const char *fn = m->functions[cl->free_fn].name;
+        OUT("/* Runs without the GIL: the symbol was resolved at import. */\n"
+            "static void vbpy_release_%s(void *ptr)\n{\n"
+            "    __typeof__(%s) *fn = vbpy_syms[VBPY_SYM_%s].addr;\n"
+            "    if (fn)\n        fn(ptr);\n}\n\n",
+            cl->name, fn, fn);
+    }
+}
+
+/* Declare, convert and pass every argument, call, check, convert results. */
+static void emitStub(vbPyGen *g, int fi)
+{
+    const vbModel *m = g->m;
+    const vbFunction *f = &m->functions[fi];
+    const vbPyFn *p = &g->fns[fi];
+    const char *where = p->host >= 0 ? m->classes[p->host].name : NULL;
+    bool noexcept = vbPyNoExcept(f->name);
+
+    OUT("/* %s (%s, libvirt %s) -> %s%s%s */\n", f->name, f->file ? f->file : "?",
+        f->version ? f->version : "?", where ? where : "", where ? "." : "", p->pyname);
+    OUT("static PyObject *\nvbpy_%s(PyObject *self, PyObject *const *args, Py_ssize_t nargs, "
+        "PyObject *kwnames)\n{\n",
+        f->name);
+    if (!where)
+        OUT("    (void)self;\n");
+    if (p->nparams) {
+        OUT("    static const char *const kwlist[] = {");
+        for (size_t i = 0; i < f->nargs; i++)
+            if (p->args[i].use == PA_PARAM)
+                OUT(" \"%s\",", p->args[i].pyname);
+        OUT(" NULL };\n");
+        OUT("    PyObject *argv[%zu];\n", p->nparams);
+        OUT("    if (vbpyParseArgs(\"%s\", args, nargs, kwnames, kwlist, %zu, %zu, argv) < 0)\n"
+            "        return NULL;\n",
+            p->pyname, p->nparams, p->nrequired);
+    } else {
+        OUT("    if (vbpyParseArgs(\"%s\", args, nargs, kwnames, NULL, 0, 0, NULL) < 0)\n"
+            "        return NULL;\n",
+            p->pyname);
+    }
+    /* inputs */
+    for (size_t i = 0, n = 0; i < f->nargs; i++) {
+        const vbArg *a = &f->args[i];
+        const vbPyArg *pa = &p->args[i];
+        if (pa->use == PA_SELF) {
+            OUT("    %s c_%s = vbpySelf(self);\n    if (!c_%s)\n        return NULL;\n",
+                m->classes[p->host].ptr_type, a->name, a->name);
+        } else if (pa->use == PA_PARAM) {
+            if (a->ctype.kind == VB_T_OBJECT) {
+                OUT("    void *c_%s;\n"
+                    "    if (vbpyToObject(argv[%zu], \"%s\", &vbpy_class_%s, %s, &c_%s) < 0)\n"
+                    "        return NULL;\n",
+                    a->name, n, pa->pyname, m->classes[a->ctype.ref].name,
+                    a->nullable ? "true" : "false", a->name);
+            } else if (a->ctype.kind == VB_T_CHAR) {
+                OUT("    const char *c_%s;\n"
+                    "    if (vbpyToString(argv[%zu], \"%s\", %s, &c_%s) < 0)\n"
+                    "        return NULL;\n",
+                    a->name, n, pa->pyname, (a->nullable || a->optional) ? "true" : "false",
+                    a->name);
+            } else {
+                OUT("    %s c_%s;\n"
+                    "    if (%s(argv[%zu], \"%s\", &c_%s) < 0)\n"
+                    "        return NULL;\n",
+                    scalarCType(a->ctype.kind), a->name, scalarFromPy(a->ctype.kind), n,
+                    pa->pyname, a->name);
+            }
+            n++;
+        } else {
+            switch (pa->out) {
+            case PO_SCALAR:
+                OUT("    %s c_%s = 0;\n", scalarCType(a->ctype.kind), a->name);
+                break;
+            case PO_STRING:
+                OUT("    char *c_%s = NULL;\n", a->name);
+                break;
+            case PO_STRING_BUF:
+                OUT("    char c_%s[%s] = \"\";\n", a->name, a->size);
+                break;
+            case PO_BYTES_BUF:
+                OUT("    unsigned char c_%s[%s] = { 0 };\n", a->name, a->size);
+                break;
+            case PO_STRUCT:
+                OUT("    %s c_%s;\n    memset(&c_%s, 0, sizeof(c_%s));\n", a->ctype.base, a->name,
+                    a->name, a->name);
+                break;
+            }
+        }
+    }
+    OUT("    __typeof__(%s) *fn = vbpyResolve(&vbpy_syms[VBPY_SYM_%s]);\n"
+        "    if (!fn)\n        return NULL;\n",
+        f->name, f->name);
+
+    /* the call */
+    bool has_ret = f->ret.kind != VB_RET_VOID;
+    const char *rtype = f->ret.type;
+    const char *sep = rtype[strlen(rtype) - 1] == '*' ? "" : " ";
+    char *fail = NULL;
+    switch (f->ret.kind) {
+    case VB_RET_STATUS:
+    case VB_RET_INT:
+        if (f->ret.ctype.kind == VB_T_INT || f->ret.ctype.kind == VB_T_LONG ||
+            f->ret.ctype.kind == VB_T_LLONG)
+            fail = xstrdup("c_ret == -1");
+        else
+            fail = xasprintf("c_ret == (%s)-1", rtype);
+        break;
+    case VB_RET_ULONG_ZERO_ERR: fail = xstrdup("c_ret == 0"); break;
+    case VB_RET_STRING: case VB_RET_OBJECT: fail = xstrdup("c_ret == NULL"); break;
+    default: break;
+    }
+    if (noexcept) {
+        free(fail);
+        fail = NULL;
+    }
+    if (has_ret)
+        OUT("    %s%sc_ret;\n", rtype, sep);
+    if (fail)
+        OUT("    vbpyErr err = { .set = false };\n");
+    OUT("    Py_BEGIN_ALLOW_THREADS\n    %sfn(", has_ret ? "c_ret = " : "");
+    for (size_t i = 0; i < f->nargs; i++) {
+        OUT("%s", i ? ", " : "");
+        const vbPyArg *pa = &p->args[i];
+        if (pa->use == PA_OUT && pa->out != PO_STRING_BUF && pa->out != PO_BYTES_BUF)
+            OUT("&c_%s", f->args[i].name);
+        else
+            OUT("c_%s", f->args[i].name);
+    }
+    OUT(");\n");
+    if (fail)
+        OUT("    if (%s)\n        vbpyErrCapture(&err);\n", fail);
+    OUT("    Py_END_ALLOW_THREADS\n");
+    if (fail)
+        OUT("    if (%s)\n        return vbpyErrRaise(&err, \"%s\");\n", fail, f->name);
+    free(fail);
+
+    /* results: the return value (unless it is only a status) and the outputs */
+    size_t nouts = 0;
+    for (size_t i = 0; i < f->nargs; i++)
+        if (p->args[i].use == PA_OUT)
+            nouts++;
+    bool ret_is_value = f->ret.kind == VB_RET_STRING || f->ret.kind == VB_RET_OBJECT ||
+                        f->ret.kind == VB_RET_ULLONG || f->ret.kind == VB_RET_ULONG_ZERO_ERR ||
+                        (nouts == 0 && f->ret.kind != VB_RET_VOID);
+    size_t nvals = nouts + (ret_is_value ? 1 : 0);
+    char **vals = xcalloc(nvals, sizeof(char *));
+    size_t k = 0;
+    if (ret_is_value) {
+        if (f->ret.kind == VB_RET_STRING) {
+            bool owned = f->ret.transfer == VB_TRANSFER_FULL;
+            vals[k] = xasprintf("vbpyFromString(%sc_ret, %s)", owned ? "" : "(char *)",
+                                owned ? "true" : "false");
+        } else if (f->ret.kind == VB_RET_OBJECT) {
+            char *pe = parentExpr(m, f, p, f->returns_cls);
+            vals[k] = xasprintf("vbpyWrap(&vbpy_class_%s, c_ret, %s)",
+                                m->classes[f->returns_cls].name, pe);
+            free(pe);
+        } else {
+            vals[k] = scalarToPy(f->ret.ctype.kind, "c_ret");
+        }
+        k++;
+    }
+    for (size_t i = 0; i < f->nargs; i++) {
+        const vbArg *a = &f->args[i];
+        const vbPyArg *pa = &p->args[i];
+        if (pa->use != PA_OUT)
+            continue;
+        char *name = xasprintf("c_%s", a->name);
+        switch (pa->out) {
+        case PO_SCALAR:
+            vals[k] = scalarToPy(a->ctype.kind, name);
+            break;
+        case PO_STRING:
+            vals[k] = xasprintf("vbpyFromString(%s, true)", name);
+            break;
+        case PO_STRING_BUF:
+            vals[k] = xasprintf("vbpyFromString(%s, false)", name);
+            break;
+        case PO_BYTES_BUF:
+            vals[k] = xasprintf("PyBytes_FromStringAndSize((const char *)%s, %s)", name, a->size);
+            break;
+        case PO_STRUCT: {
+            /* a list of the fields in declaration order, as libvirt-python */
+            const vbStruct *s = &m->structs[a->ctype.ref];
+            size_t len = 0, cap = 256;
+            char *buf = xcalloc(cap, 1);
+            for (size_t fl = 0; fl <= s->nfields; fl++) {
+                char *piece;
+                if (fl == 0) {
+                    char *fmt = xcalloc(s->nfields + 1, 1);
+                    memset(fmt, 'N', s->nfields);
+                    piece = xasprintf("Py_BuildValue(\"[%s]\"", fmt);
+                    free(fmt);
+                } else {
+                    char *expr = xasprintf("%s.%s", name, s->fields[fl - 1].name);
+                    char *conv = scalarToPy(s->fields[fl - 1].ctype.kind, expr);
+                    piece = xasprintf(",\n                         %s%s", conv,
+                                      fl == s->nfields ? ")" : "");
+                    free(conv);
+                    free(expr);
+                }
+                size_t pl = strlen(piece);
+                while (len + pl + 1 > cap)
+                    cap *= 2;
+                char *nb = realloc(buf, cap);
+                if (!nb)
+                    abort();
+                buf = nb;
+                memcpy(buf + len, piece, pl + 1);
+                len += pl;
+                free(piece);
+            }
+            vals[k] = buf;
+            break;
+        }
+        }
+        free(name);
+        k++;
+    }
+    if (nvals == 0) {
+        OUT("    Py_RETURN_NONE;\n");
+    } else if (nvals == 1) {
+        OUT("    return %s;\n", vals[0]);
+    } else {
+        OUT("    PyObject *r[%zu];\n", nvals);
+        for (size_t i = 0; i < nvals; i++)
+            OUT("    r[%zu] = %s;\n", i, vals[i]);
+        /* a value and outputs: a tuple (schedulerType); outputs only: a list (state) */
+        OUT("    return vbpyPack(r, %zu, %s);\n", nvals, ret_is_value ? "true" : "false");
+    }
+    OUT("}\n\n");
+    for (size_t i = 0; i < nvals; i++)
+        free(vals[i]);
+    free(vals);
+}
+
+static void emitClose(vbPyGen *g, int fi)
+{
+    const vbFunction *f = &g->m->functions[fi];
+    const vbPyFn *p = &g->fns[fi];
+    OUT("/* %s (libvirt %s) -> %s.close: releases the pointer now; the wrapper\n"
+        " * is unusable afterwards and its deallocation does not release it again. */\n",
+        f->name, f->version ? f->version : "?", g->m->classes[p->host].name);
+    OUT("static PyObject *\nvbpy_%s(PyObject *self, PyObject *const *args, Py_ssize_t nargs, "
+        "PyObject *kwnames)\n{\n",
+        f->name);
+    OUT("    if (vbpyParseArgs(\"close\", args, nargs, kwnames, NULL, 0, 0, NULL) < 0)\n"
+        "        return NULL;\n"
+        "    void *c_ptr = vbpySelf(self);\n    if (!c_ptr)\n        return NULL;\n"
+        "    __typeof__(%s) *fn = vbpyResolve(&vbpy_syms[VBPY_SYM_%s]);\n"
+        "    if (!fn)\n        return NULL;\n"
+        "    ((vbpyObject *)self)->ptr = NULL;\n"
+        "    int c_ret;\n    vbpyErr err = { .set = false };\n"
+        "    Py_BEGIN_ALLOW_THREADS\n    c_ret = fn(c_ptr);\n"
+        "    if (c_ret == -1)\n        vbpyErrCapture(&err);\n    Py_END_ALLOW_THREADS\n"
+        "    if (c_ret == -1)\n        return vbpyErrRaise(&err, \"%s\");\n"
+        "    return PyLong_FromLong(c_ret);\n}\n\n",
+        f->name, f->name, f->name);
+}
+
+static void emitGetter(vbPyGen *g, int fi)
+{
+    const vbModel *m = g->m;
+    const vbFunction *f = &m->functions[fi];
+    const vbPyFn *p = &g->fns[fi];
+    OUT("/* %s -> %s.%s: the wrapper's own parent chain (libvirt's pointer is\n"
+        " * borrowed, the wrapper already keeps that object alive). */\n",
+        f->name, m->classes[p->host].name, p->pyname);
+    OUT("static PyObject *\nvbpy_%s(PyObject *self, PyObject *const *args, Py_ssize_t nargs, "
+        "PyObject *kwnames)\n{\n"
+        "    if (vbpyParseArgs(\"%s\", args, nargs, kwnames, NULL, 0, 0, NULL) < 0)\n"
+        "        return NULL;\n"
+        "    return vbpyGetAncestor(self, &vbpy_class_%s);\n}\n\n",
+        f->name, p->pyname, m->classes[f->returns_cls].name);
+}
+
+static void emitMethodDef(vbPyGen *g, int fi)
+{
+    const vbPyFn *p = &g->fns[fi];
+    const vbFunction *f = &g->m->functions[fi];
+    if (p->kind == PF_HANDWRITTEN)
+        OUT("    { \"%s\", VBPY_FASTCALL(vbpy_%s), METH_FASTCALL | METH_KEYWORDS, ", p->pyname,
+            p->pyname);
+    else
+        OUT("    { \"%s\", VBPY_FASTCALL(vbpy_%s), METH_FASTCALL | METH_KEYWORDS, ", p->pyname,
+            f->name);
+    /* a short signature line as the docstring */
+    fprintf(g->out, "\"%s(", p->pyname);
+    bool first = true;
+    for (size_t i = 0; i < f->nargs && p->kind == PF_STUB; i++) {
+        if (p->args[i].use != PA_PARAM)
+            continue;
+        const vbArg *a = &f->args[i];
+        fprintf(g->out, "%s%s", first ? "" : ", ", p->args[i].pyname);
+        if (p->args[i].has_default)
+            fprintf(g->out, "=%s", (a->ctype.kind == VB_T_CHAR || a->ctype.kind == VB_T_OBJECT) ? "None" : "0");
+        first = false;
+    }
+    fprintf(g->out, ")\\n\\nC: %s\" },\n", f->name);
+}
+
+static int cmpFnName(const void *a, const void *b, void *ctx)
+{
+    const vbModel *m = ctx;
+    return strcmp(m->functions[*(const int *)a].name, m->functions[*(const int *)b].name);
+}
+
+/* methods sorted by Python name, then C name (names can repeat only across
+ * classes; a clash within one table keeps the first and skips the rest). */
+static int cmpPyName(const void *a, const void *b, void *ctx)
+{
+    const vbPyGen *g = ctx;
+    const vbPyFn *pa = &g->fns[*(const int *)a], *pb = &g->fns[*(const int *)b];
+    int c = strcmp(pa->pyname, pb->pyname);
+    return c ? c : strcmp(g->m->functions[pa->fn].name, g->m->functions[pb->fn].name);
+}
+
+static void emitTables(vbPyGen *g)
+{
+    const vbModel *m = g->m;
+    size_t n = m->nfunctions;
+    int *byPy = xcalloc(n, sizeof(int));
+    size_t nb = 0;
+    for (size_t k = 0; k < n; k++)
+        if (isBound(&g->fns[g->order[k]]))
+            byPy[nb++] = g->order[k];
+    qsort_r(byPy, nb, sizeof(int), cmpPyName, g);
+
+    /* drop duplicate names within one namespace (first C name wins) */
+    for (size_t i = 1; i < nb; i++) {
+        for (size_t j = 0; j < i; j++) {
+            vbPyFn *a = &g->fns[byPy[j]], *b = &g->fns[byPy[i]];
+            if (isBound(a) && a->host == b->host && strcmp(a->pyname, b->pyname) == 0) {
+                skipf(b, "Python name %s clashes with %s", b->pyname, m->functions[a->fn].name);
+                break;
+            }
+        }
+    }
+
+    OUT("/* ------------------------------------------------------ method tables */\n\n");
+    for (size_t c = 0; c < m->nclasses; c++) {
+        OUT("static PyMethodDef vbpy_methods_%s[] = {\n", m->classes[c].name);
+        for (size_t i = 0; i < nb; i++)
+            if (isBound(&g->fns[byPy[i]]) && g->fns[byPy[i]].host == (int)c)
+                emitMethodDef(g, byPy[i]);
+        OUT("    { NULL, NULL, 0, NULL },\n};\n\n");
+    }
+    OUT("static PyMethodDef vbpy_module_methods[] = {\n");
+    for (size_t i = 0; i < nb; i++)
+        if (isBound(&g->fns[byPy[i]]) && g->fns[byPy[i]].host < 0)
+            emitMethodDef(g, byPy[i]);
+    OUT("    { NULL, NULL, 0, NULL },\n};\n\n");
+
+    for (size_t c = 0; c < m->nclasses; c++) {
+        const vbClass *cl = &m->classes[c];
+        OUT("static PyTypeObject vbpy_type_%s = {\n"
+            "    PyVarObject_HEAD_INIT(NULL, 0)\n"
+            "    .tp_name = \"virtbind.%s\",\n"
+            "    .tp_doc = \"libvirt %s object (%s)\",\n"
+            "    .tp_methods = vbpy_methods_%s,\n};\n",
+            cl->name, cl->name, cl->name, cl->ptr_type, cl->name);
+        OUT("static const vbpyClass vbpy_class_%s = {\n"
+            "    \"%s\", &vbpy_type_%s, ",
+            cl->name, cl->name, cl->name);
+        if (cl->parent >= 0)
+            OUT("&vbpy_class_%s, ", m->classes[cl->parent].name);
+        else
+            OUT("NULL, ");
+        if (cl->free_fn >= 0)
+            OUT("vbpy_release_%s, &vbpy_syms[VBPY_SYM_%s],\n};\n\n", cl->name,
+                m->functions[cl->free_fn].name);
+        else
+            OUT("NULL, NULL,\n};\n\n");
+    }
+    OUT("static const vbpyClass *const vbpy_classes[] = {\n");
+    for (size_t c = 0; c < m->nclasses; c++)
+        OUT("    &vbpy_class_%s,\n", m->classes[c].name);
+    OUT("};\n\n");
+    free(byPy);
+}
+
+static int cmpEnumName(const void *a, const void *b, void *ctx)
+{
+    const vbModel *m = ctx;
+    return strcmp(m->enums[*(const int *)a].name, m->enums[*(const int *)b].name);
+}
+
+static int cmpMacroName(const void *a, const void *b, void *ctx)
+{
+    const vbModel *m = ctx;
+    return strcmp(m->macros[*(const int *)a].name, m->macros[*(const int *)b].name);
+}
+
+/* A _LAST sentinel is dropped when it is strictly the highest value of its
+ * enum, as libvirt-python does (VIR_DOMAIN_MEMORY_STAT_LAST equals
+ * VIR_DOMAIN_MEMORY_STAT_NR and stays). */
+static bool dropLast(const vbModel *m, size_t e)
+{
+    const vbEnumConst *c = &m->enums[e];
+    if (!c->is_last)
+        return false;
+    for (size_t i = 0; i < m->nenums; i++) {
+        if (i == e || !m->enums[i].type || !c->type || strcmp(m->enums[i].type, c->type) != 0)
+            continue;
+        if (m->enums[i].value >= c->value)
+            return false;
+    }
+    return true;
+}
+
+static void emitConstants(vbPyGen *g)
+{
+    const vbModel *m = g->m;
+    int *idx = xcalloc(m->nenums, sizeof(int));
+    for (size_t i = 0; i < m->nenums; i++)
+        idx[i] = (int)i;
+    qsort_r(idx, m->nenums, sizeof(int), cmpEnumName, (void *)m);
+    OUT("/* ---------------------------------------------------------- constants */\n\n");
+    OUT("static const vbpyIntConst vbpy_ints[] = {\n");
+    size_t nints = 0;
+    for (size_t i = 0; i < m->nenums; i++) {
+        const vbEnumConst *c = &m->enums[idx[i]];
+        if (dropLast(m, (size_t)idx[i]))
+            continue;
+        OUT("    { \"%s\", %lldLL },\n", c->name, c->value);
+        nints++;
+    }
+    OUT("};\n\n");
+    free(idx);
+
+    idx = xcalloc(m->nmacros, sizeof(int));
+    for (size_t i = 0; i < m->nmacros; i++)
+        idx[i] = (int)i;
+    qsort_r(idx, m->nmacros, sizeof(int), cmpMacroName, (void *)m);
+    OUT("static const vbpyStrConst vbpy_strs[] = {\n");
+    size_t nstrs = 0;
+    for (size_t i = 0; i < m->nmacros; i++) {
+        const vbMacro *mc = &m->macros[idx[i]];
+        if (!mc->string || mc->nparams)
+            continue;
+        OUT("    { \"%s\", ", mc->name);
+        emitCString(g, mc->string);
+        OUT(" },\n");
+        nstrs++;
+    }
+    if (!nstrs)
+        OUT("    { NULL, NULL },\n");
+    OUT("};\n\n");
+    free(idx);
+    (void)nints;
+}
+
+static void emitManifest(vbPyGen *g)
+{
+    const vbModel *m = g->m;
+    OUT("/* ----------------------------------------------------------- manifest */\n\n");
+    OUT("static const vbpyManifestEntry vbpy_manifest[] = {\n");
+    for (size_t k = 0; k < m->nfunctions; k++) {
+        const vbPyFn *p = &g->fns[g->order[k]];
+        if (!isBound(p))
+            continue;
+        OUT("    { \"%s\", \"%s%s%s\" },\n", m->functions[p->fn].name,
+            p->host >= 0 ? m->classes[p->host].name : "", p->host >= 0 ? "." : "", p->pyname);
+    }
+    OUT("};\n\n");
+    OUT("static const vbpyManifestEntry vbpy_internal[] = {\n");
+    for (size_t k = 0; k < m->nfunctions; k++) {
+        const vbPyFn *p = &g->fns[g->order[k]];
+        if (p->internal)
+            OUT("    { \"%s\", \"%s\" },\n", m->functions[p->fn].name, p->internal_why);
+    }
+    OUT("};\n\n");
+    OUT("static const vbpySkipEntry vbpy_skipped[] = {\n");
+    for (size_t k = 0; k < m->nfunctions; k++) {
+        const vbPyFn *p = &g->fns[g->order[k]];
+        if (!p->skip || p->internal)
+            continue;
+        OUT("    { \"%s\", ", m->functions[p->fn].name);
+        emitCString(g, p->skip);
+        OUT(" },\n");
+    }
+    OUT("};\n\n");
+}
+
+static void emitInit(vbPyGen *g)
+{
+    const vbModel *m = g->m;
+    static const char *const runtime[] = { "virCopyLastError", "virResetError", "virSetErrorFunc",
+                                           "virInitialize", "virGetVersion" };
+    OUT("/* ------------------------------------------------------------- module */\n\n");
+    OUT("static const vbpyModuleInfo vbpy_info = {\n"
+        "    .syms = vbpy_syms,\n    .nsyms = VBPY_NSYMS,\n"
+        "    .classes = vbpy_classes,\n"
+        "    .nclasses = sizeof(vbpy_classes) / sizeof(vbpy_classes[0]),\n"
+        "    .ints = vbpy_ints,\n    .nints = sizeof(vbpy_ints) / sizeof(vbpy_ints[0]),\n"
+        "    .strs = vbpy_strs,\n"
+        "    .nstrs = sizeof(vbpy_strs) / sizeof(vbpy_strs[0]) - (vbpy_strs[0].name == NULL),\n"
+        "    .manifest = vbpy_manifest,\n"
+        "    .nmanifest = sizeof(vbpy_manifest) / sizeof(vbpy_manifest[0]),\n"
+        "    .internal = vbpy_internal,\n"
+        "    .ninternal = sizeof(vbpy_internal) / sizeof(vbpy_internal[0]),\n"
+        "    .skipped = vbpy_skipped,\n"
+        "    .nskipped = sizeof(vbpy_skipped) / sizeof(vbpy_skipped[0]),\n");
+    static const char *const fields[] = { "sym_copy_last_error", "sym_reset_error",
+                                          "sym_set_error_func", "sym_initialize",
+                                          "sym_get_version" };
+    for (size_t i = 0; i < sizeof(runtime) / sizeof(runtime[0]); i++) {
+        int fi = vbModelFindFunction(m, runtime[i]);
+        if (fi >= 0 && needsSym(g, fi))
+            OUT("    .%s = VBPY_SYM_%s,\n", fields[i], runtime[i]);
+        else
+            OUT("    .%s = -1,\n", fields[i]);
+    }
+    OUT("};\n\n");
+    OUT("static struct PyModuleDef vbpy_module = {\n"
+        "    PyModuleDef_HEAD_INIT,\n"
+        "    .m_name = \"virtbind\",\n"
+        "    .m_doc = \"libvirt bindings generated by virtbind from libvirt's API XML\",\n"
+        "    .m_size = -1,\n"
+        "    .m_methods = vbpy_module_methods,\n"
+        "};\n\n"
+        "PyMODINIT_FUNC PyInit_virtbind(void)\n{\n"
+        "    PyObject *module = PyModule_Create(&vbpy_module);\n"
+        "    if (!module)\n        return NULL;\n"
+        "    if (vbpyModuleInit(module, &vbpy_info) < 0) {\n"
+        "        Py_DECREF(module);\n        return NULL;\n    }\n"
+        "    return module;\n}\n");
+}
+
+static void emitAll(vbPyGen *g)
+{
+    const vbModel *m = g->m;
+    emitHeader(g);
+    emitSymbols(g);
+    emitClassDecls(g);
+    OUT("/* ---------------------------------------------------------- functions */\n\n");
+    for (size_t k = 0; k < m->nfunctions; k++) {
+        int fi = g->order[k];
+        const vbPyFn *p = &g->fns[fi];
+        if (p->skip || p->internal)
+            continue;
+        switch (p->kind) {
+        case PF_STUB: emitStub(g, fi); break;
+        case PF_CLOSE: emitClose(g, fi); break;
+        case PF_GETTER: emitGetter(g, fi); break;
+        case PF_HANDWRITTEN: break;
+        }
+    }
+    emitTables(g);
+    emitConstants(g);
+    emitManifest(g);
+    emitInit(g);
+}
+
+int vbGenPython(const vbModel *m, const char *outdir, char **err)
+{
+    if (mkdir(outdir, 0777) < 0 && errno != EEXIST) {
+        setErr(err, "%s: %s", outdir, strerror(errno));
+        return -1;
+    }
+    vbPyGen g = { .m = m };
+    g.fns = xcalloc(m->nfunctions, sizeof(vbPyFn));
+    g.order = xcalloc(m->nfunctions, sizeof(int));
+    for (size_t i = 0; i < m->nfunctions; i++)
+        g.order[i] = (int)i;
+    qsort_r(g.order, m->nfunctions, sizeof(int), cmpFnName, (void *)m);
+    for (size_t i = 0; i < m->nfunctions; i++)
+        classify(&g, (int)i);
+
+    char *path = xasprintf("%s/virtbind_gen.c", outdir);
+    char *tmp = xasprintf("%s.tmp", path);
+    int rc = -1;
+    g.out = fopen(tmp, "w");
+    if (!g.out) {
+        setErr(err, "%s: %s", tmp, strerror(errno));
+    } else {
+        emitAll(&g);
+        if (ferror(g.out) | (fclose(g.out) != 0))
+            setErr(err, "writing %s failed", tmp);
+        else if (rename(tmp, path) < 0)
+            setErr(err, "%s: %s", path, strerror(errno));
+        else
+            rc = 0;
+    }
+    size_t bound = 0, skipped = 0;
+    for (size_t i = 0; i < m->nfunctions; i++) {
+        if (isBound(&g.fns[i]))
+            bound++;
+        else if (g.fns[i].skip)
+            skipped++;
+    }
+    if (rc == 0)
+        fprintf(stderr, "virtbind-gen: python: %zu functions bound, %zu skipped -> %s\n", bound,
+                skipped, path);
+    for (size_t i = 0; i < m->nfunctions; i++) {
+        for (size_t a = 0; a < m->functions[i].nargs; a++)
+            free(g.fns[i].args[a].pyname);
+        free(g.fns[i].args);
+        free(g.fns[i].pyname);
+        free(g.fns[i].skip_buf);
+    }
+    free(g.fns);
+    free(g.order);
+    free(path);
+    free(tmp);
+    return rc;
+}

@@ -1,0 +1,26 @@
+/* gen_python.h — the CPython backend of virtbind-gen. */
+#ifndef GEN_PYTHON_H
+#define GEN_PYTHON_H
+
+#include "vbapi.h"
+
+/* Write DIR/virtbind_gen.c (the generated half of the `virtbind` extension;
+ * the other half is bindings/python/vbpy_runtime.c).  Returns 0, or -1 with
+ * *err set (caller frees). */
+int vbGenPython(const vbModel *m, const char *outdir, char **err);
+
+/* libvirt-python's method name for function fn hosted by class host (-1 for
+ * module level): its nameFixup rules, expressed as data in
+ * gen_python_names.c.  Returns a malloc'd string. */
+char *vbPyMethodName(const vbModel *m, int fn, int host);
+
+/* Parent-getter name: virDomainGetConnect -> "connect". malloc'd. */
+char *vbPyGetterName(const vbModel *m, int fn);
+
+/* Why a function is deliberately left out for now, or NULL. */
+const char *vbPyDeferredReason(const char *cname);
+
+/* libvirt-python's "return None instead of raising" functions. */
+bool vbPyNoExcept(const char *cname);
+
+#endif

@@ -1,0 +1,385 @@
+"""virtbind's CPython extension, first slice: against libvirt's in-process
+test driver (test:///default), compared with python3-libvirt 9.0.0.
+
+Needs `make python` (build/python/virtbind*.so); skips otherwise.
+Run: /usr/bin/python3 -m pytest tests/python/test_python_slice.py
+"""
+import ast
+import gc
+import glob
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BUILD = os.environ.get("BUILD", "build")
+PYDIR = os.path.join(ROOT, BUILD, "python")
+URI = "test:///default"
+
+if not glob.glob(os.path.join(PYDIR, "virtbind*.so")):
+    pytest.skip("build/python/virtbind*.so is missing: run `make python` first",
+                allow_module_level=True)
+
+if PYDIR not in sys.path:
+    sys.path.insert(0, PYDIR)
+import virtbind  # noqa: E402
+
+try:
+    import libvirt as reflibvirt  # python3-libvirt, the reference
+    if "dist-packages" not in reflibvirt.__file__:
+        reflibvirt = None
+except ImportError:
+    reflibvirt = None
+
+needs_ref = pytest.mark.skipif(reflibvirt is None, reason="python3-libvirt is not installed")
+
+
+@pytest.fixture
+def conn():
+    return virtbind.open(URI)
+
+
+@pytest.fixture
+def dom(conn):
+    return conn.lookupByName("test")
+
+
+@pytest.fixture
+def ref():
+    reflibvirt.registerErrorHandler(lambda ctx, err: None, None)
+    return reflibvirt.open(URI)
+
+
+# ------------------------------------------------------------ basic calls
+
+def test_open_and_connection_calls(conn):
+    assert isinstance(conn, virtbind.virConnect)
+    assert conn.getType() == "TEST"
+    assert conn.getCapabilities().lstrip().startswith("<capabilities>")
+    assert conn.getURI() == URI
+    assert isinstance(conn.getLibVersion(), int)
+
+
+def test_open_read_only():
+    c = virtbind.openReadOnly(URI)
+    assert c.lookupByName("test").name() == "test"
+
+
+def test_domain_calls(dom):
+    assert isinstance(dom, virtbind.virDomain)
+    assert dom.name() == "test"
+    assert dom.ID() == 1
+    assert len(dom.UUIDString()) == 36
+    assert len(dom.UUID()) == 16
+    assert dom.isActive() == 1
+    info = dom.info()
+    assert isinstance(info, list) and len(info) == 5
+    assert dom.state() == [info[0], 0]
+    assert dom.XMLDesc(0).lstrip().startswith("<domain")
+    assert dom.XMLDesc() == dom.XMLDesc(flags=0)
+
+
+@needs_ref
+def test_same_results_as_python3_libvirt(conn, dom, ref):
+    rdom = ref.lookupByName("test")
+    assert dom.name() == rdom.name()
+    assert dom.ID() == rdom.ID()
+    assert dom.UUIDString() == rdom.UUIDString()
+    assert dom.UUID() == rdom.UUID()
+    assert dom.isActive() == rdom.isActive()
+    assert dom.state() == rdom.state()
+    assert dom.XMLDesc(0) == rdom.XMLDesc(0)
+    ours, theirs = dom.info(), rdom.info()
+    assert ours[:4] == theirs[:4]           # cpuTime (info[4]) moves with the clock
+    assert type(ours[4]) is type(theirs[4])
+    assert dom.maxMemory() == rdom.maxMemory()
+    assert dom.OSType() == rdom.OSType()
+    assert conn.getType() == ref.getType()
+    assert conn.getCapabilities() == ref.getCapabilities()
+    assert conn.getHostname() == ref.getHostname()
+    assert conn.numOfDomains() == ref.numOfDomains()
+    assert virtbind.getVersion() == reflibvirt.getVersion()
+    assert virtbind.getVersion("Test") == reflibvirt.getVersion("Test")
+
+
+# ------------------------------------------------------------ errors
+
+def test_missing_domain_raises_libvirt_error(conn):
+    with pytest.raises(virtbind.libvirtError) as ei:
+        conn.lookupByName("no-such-domain")
+    e = ei.value
+    assert isinstance(e, Exception)
+    assert e.get_error_code() == 42           # VIR_ERR_NO_DOMAIN
+    assert e.get_error_code() == virtbind.VIR_ERR_NO_DOMAIN
+    assert e.get_error_domain() == virtbind.VIR_FROM_TEST
+    assert isinstance(e.err, tuple) and len(e.err) == 9
+    assert str(e) == e.get_error_message()
+    assert e.get_error_level() == virtbind.VIR_ERR_ERROR
+    for getter in ("get_str1", "get_str2", "get_str3", "get_int1", "get_int2"):
+        getattr(e, getter)()
+
+
+@needs_ref
+def test_error_tuple_matches_python3_libvirt(conn, ref):
+    with pytest.raises(virtbind.libvirtError) as ours:
+        conn.lookupByName("no-such-domain")
+    with pytest.raises(reflibvirt.libvirtError) as theirs:
+        ref.lookupByName("no-such-domain")
+    assert ours.value.err == theirs.value.err
+    assert str(ours.value) == str(theirs.value)
+
+
+def test_libvirt_error_constructed_from_python(conn):
+    # like libvirt-python: defmsg is used only when no libvirt error is set
+    virtbind.virResetLastError()
+    e = virtbind.libvirtError("my message")
+    assert str(e) == "my message"
+    assert e.err is None and e.get_error_code() is None
+    with pytest.raises(virtbind.libvirtError):
+        conn.lookupByName("no-such-domain")
+    e = virtbind.libvirtError("my message")
+    assert e.get_error_code() == virtbind.VIR_ERR_NO_DOMAIN
+    assert str(e) == e.get_error_message()
+
+
+def test_wrong_types_raise_type_error(conn, dom):
+    with pytest.raises(TypeError):
+        conn.lookupByName(1)
+    with pytest.raises(TypeError):
+        conn.lookupByName(None)
+    with pytest.raises(TypeError):
+        conn.lookupByName(b"test")
+    with pytest.raises(TypeError):
+        dom.XMLDesc("0")
+    with pytest.raises(TypeError):
+        dom.XMLDesc(1.0)
+    with pytest.raises(TypeError):
+        conn.lookupByName()
+    with pytest.raises(TypeError):
+        conn.lookupByName("test", "extra")
+    with pytest.raises(TypeError):
+        conn.lookupByName(nmae="test")
+    with pytest.raises(TypeError):
+        conn.lookupByName("test", name="test")
+    with pytest.raises(TypeError):
+        virtbind.open(URI, 0, 0)
+    with pytest.raises(TypeError):
+        virtbind.virConnect()
+
+
+def test_out_of_range_ints_raise_overflow_error(dom):
+    with pytest.raises(OverflowError):
+        dom.XMLDesc(-1)
+    with pytest.raises(OverflowError):
+        dom.XMLDesc(2 ** 32)
+    with pytest.raises(OverflowError):
+        dom.XMLDesc(2 ** 80)
+
+
+def test_nul_in_string_raises_value_error(conn):
+    with pytest.raises(ValueError):
+        conn.lookupByName("te\0st")
+
+
+def test_object_argument_type_checked(conn, dom):
+    # virDomainMigrate(domain, dconn, ...): dconn must be a virConnect
+    with pytest.raises(TypeError):
+        dom.migrate(dom)
+
+
+# ------------------------------------------------------------ lifetimes
+
+def test_domain_keeps_connection_alive():
+    c = virtbind.open(URI)
+    d = c.lookupByName("test")
+    del c
+    gc.collect()
+    assert d.name() == "test"
+    assert isinstance(d.connect(), virtbind.virConnect)
+    assert d.connect().getType() == "TEST"
+
+
+def test_parent_getter_returns_the_wrapper(conn, dom):
+    assert dom.connect() is conn
+
+
+def test_close(conn):
+    d = conn.lookupByName("test")
+    assert conn.close() == 1  # the domain still holds a reference in libvirt
+    with pytest.raises(virtbind.libvirtError):
+        conn.getType()
+    assert d.name() == "test"
+    assert d.connect() is conn
+
+
+def test_no_reference_leaks(conn):
+    base = sys.getrefcount(conn)
+    for _ in range(200):
+        d = conn.lookupByName("test")
+        d.info()
+        d.name()
+        try:
+            conn.lookupByName("missing")
+        except virtbind.libvirtError:
+            pass
+    del d
+    gc.collect()
+    assert sys.getrefcount(conn) == base
+
+
+# ------------------------------------------------------------ module surface
+
+@needs_ref
+def test_constants_equal_python3_libvirt():
+    theirs = {k: getattr(reflibvirt, k) for k in dir(reflibvirt) if k.startswith("VIR_")}
+    ours = {k: getattr(virtbind, k) for k in dir(virtbind) if k.startswith("VIR_")}
+    shared = set(theirs) & set(ours)
+    assert len(shared) > 1000
+    assert {k: ours[k] for k in shared} == {k: theirs[k] for k in shared}
+    ints = [k for k, v in theirs.items() if isinstance(v, int)]
+    assert not set(ints) - set(ours), "int constants python3-libvirt has and virtbind lacks"
+
+
+def test_last_sentinels_dropped():
+    assert not hasattr(virtbind, "VIR_DOMAIN_LAST")
+    assert hasattr(virtbind, "VIR_DOMAIN_RUNNING")
+
+
+def test_manifest_and_skipped():
+    manifest = virtbind.__virtbind_manifest__
+    skipped = virtbind.__virtbind_skipped__
+    reasons = virtbind.__virtbind_skip_reasons__
+    internal = virtbind.__virtbind_internal__
+    assert manifest["virDomainGetInfo"] == "virDomain.info"
+    assert manifest["virConnectOpen"] == "open"
+    assert manifest["virDomainLookupByName"] == "virConnect.lookupByName"
+    assert manifest["virNetworkLookupByName"] == "virConnect.networkLookupByName"
+    assert manifest["virConnectGetCapabilities"] == "virConnect.getCapabilities"
+    assert "virDomainFree" in internal
+    assert set(skipped) == set(reasons)
+    assert not set(skipped) & set(manifest)
+    assert list(skipped) == sorted(skipped)
+    for cname, pyname in manifest.items():
+        owner, _, attr = pyname.rpartition(".")
+        target = getattr(virtbind, owner) if owner else virtbind
+        assert callable(getattr(target, attr)), (cname, pyname)
+
+
+def _libvirt_python_names():
+    """{C name: ['Class.method', ...]} from python3-libvirt's libvirt.py."""
+    tree = ast.parse(open(reflibvirt.__file__).read())
+    names = {}
+
+    def calls(fn):
+        for n in ast.walk(fn):
+            if (isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+                    and isinstance(n.func.value, ast.Name) and n.func.value.id == "libvirtmod"):
+                yield n.func.attr
+
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef):
+            for c in calls(node):
+                names.setdefault(c, []).append(node.name)
+        elif isinstance(node, ast.ClassDef):
+            for m in node.body:
+                if isinstance(m, ast.FunctionDef):
+                    for c in calls(m):
+                        names.setdefault(c, []).append(node.name + "." + m.name)
+    return names
+
+
+@needs_ref
+def test_names_match_python3_libvirt():
+    theirs = _libvirt_python_names()
+    wrong = {c: (p, theirs[c]) for c, p in virtbind.__virtbind_manifest__.items()
+             if c in theirs and p not in theirs[c]}
+    assert not wrong
+
+
+def test_compat_module():
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([os.path.join(PYDIR, "compat"), PYDIR]))
+    code = textwrap.dedent("""
+        import libvirt
+        assert libvirt.__file__.endswith('compat/libvirt.py'), libvirt.__file__
+        c = libvirt.open('test:///default')
+        d = c.lookupByName('test')
+        assert d.info()[0] == libvirt.VIR_DOMAIN_RUNNING
+        try:
+            c.lookupByName('missing')
+        except libvirt.libvirtError as e:
+            assert e.get_error_code() == libvirt.VIR_ERR_NO_DOMAIN
+        else:
+            raise AssertionError('no error')
+        print('ok')
+    """)
+    r = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "ok"
+    assert r.stderr == ""  # libvirt prints nothing: the error handler is a no-op
+
+
+# ------------------------------------------------------------ missing symbols
+
+STUB_C = r"""
+#include <stddef.h>
+#include <string.h>
+typedef struct { int code; } fakeError;
+static int fake_conn;
+void *virGetLastError(void) { return NULL; }
+void virSetErrorFunc(void *ud, void *fn) { (void)ud; (void)fn; }
+int virCopyLastError(void *to) { (void)to; return 0; }
+void virResetError(void *e) { (void)e; }
+void virResetLastError(void) { }
+int virInitialize(void) { return 0; }
+void *virConnectOpen(const char *name) { (void)name; return &fake_conn; }
+int virConnectClose(void *c) { (void)c; return 0; }
+int virGetVersion(unsigned long *lib, const char *type, unsigned long *tv)
+{ (void)type; *lib = 1000000; if (tv) *tv = 0; return 0; }
+"""
+
+
+@pytest.fixture(scope="module")
+def stub_lib(tmp_path_factory):
+    d = tmp_path_factory.mktemp("stub")
+    src = d / "stub.c"
+    src.write_text(STUB_C)
+    so = d / "libvirt-stub.so"
+    subprocess.run(["gcc", "-shared", "-fPIC", "-o", str(so), str(src)], check=True)
+    return str(so)
+
+
+def test_missing_symbol_raises_no_support(stub_lib):
+    env = dict(os.environ, VIRTBIND_LIBVIRT_SO=stub_lib, PYTHONPATH=PYDIR)
+    code = textwrap.dedent("""
+        import virtbind
+        assert virtbind.__virtbind_libvirt_so__.endswith('libvirt-stub.so')
+        assert virtbind.getVersion() == 1000000
+        c = virtbind.open('test:///default')
+        for call in (lambda: c.getCapabilities(), lambda: virtbind.virEventRegisterDefaultImpl()):
+            try:
+                call()
+            except virtbind.libvirtError as e:
+                assert e.get_error_code() == 3, e.err
+                assert 'requires libvirt >=' in str(e), str(e)
+                print(str(e))
+            else:
+                raise AssertionError('no error')
+        del c
+    """)
+    r = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() == [
+        "virConnectGetCapabilities requires libvirt >= 0.2.1",
+        "virEventRegisterDefaultImpl requires libvirt >= 0.9.0",
+    ]
+
+
+def test_import_fails_cleanly_without_libvirt(tmp_path):
+    env = dict(os.environ, VIRTBIND_LIBVIRT_SO=str(tmp_path / "nonexistent.so"), PYTHONPATH=PYDIR)
+    r = subprocess.run([sys.executable, "-c", "import virtbind"], env=env, capture_output=True,
+                       text=True)
+    assert r.returncode != 0
+    assert "ImportError" in r.stderr
