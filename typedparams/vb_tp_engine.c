@@ -19,6 +19,14 @@
  * with a larger number is kept in extra instead of growing a huge array. */
 #define VB_TP_MAX_INDEX 65535u
 
+/* libvirt's virTypedParamsAdd* reset the thread's last error, which needs
+ * libvirt's error machinery set up (virInitialize; idempotent, thread-safe),
+ * or the first call may free garbage when no connection was opened yet. */
+static int ensureLibvirt(void)
+{
+    return virInitialize();
+}
+
 static void *at(void *base, size_t off)
 {
     return (char *)base + off;
@@ -309,6 +317,8 @@ int virtbindTPUnpack(const virtbindTPStruct *desc, const virTypedParameter *para
         errno = EINVAL;
         return -1;
     }
+    if (ensureLibvirt() < 0)
+        return -1;
     int maxextra = 0;
     for (int i = 0; i < nparams; i++) {
         if (unpackOne(desc, out, &maxextra, &params[i]) < 0) {
@@ -334,6 +344,8 @@ int virtbindTPPack(const virtbindTPStruct *desc, const void *in,
         errno = EINVAL;
         return -1;
     }
+    if (ensureLibvirt() < 0)
+        return -1;
     virTypedParameterPtr tp = NULL;
     int n = 0, max = 0;
     char name[VIR_TYPED_PARAM_FIELD_LENGTH + 32];
