@@ -23,6 +23,8 @@ typedef enum {
     PA_SELF,        /* the wrapper the method is called on */
     PA_PARAM,       /* a Python parameter */
     PA_OUT,         /* an output that becomes (part of) the result */
+    PA_LEN,         /* a length the stub supplies: of a bytes parameter, or the
+                     * capacity of a growing list buffer */
 } vbPyArgUse;
 
 typedef enum {
@@ -31,12 +33,17 @@ typedef enum {
     PO_STRING_BUF,  /* char local[size]; local */
     PO_BYTES_BUF,   /* unsigned char local[size]; local */
     PO_STRUCT,      /* struct local; &local -> list of fields */
+    PO_OBJ_ARRAY,   /* T *local allocated by libvirt, count returned -> list of wrappers */
+    PO_STR_ARRAY,   /* char **local allocated by libvirt, count returned -> list of str */
+    PO_NAME_LIST,   /* caller char *buf[cap], count returned; cap grows until it fits */
+    PO_INT_LIST,    /* caller int buf[cap], count returned; cap grows until it fits */
 } vbPyOutKind;
 
 typedef struct {
     vbPyArgUse use;
     vbPyOutKind out;
     bool has_default;
+    bool bytes;      /* a bytes parameter */
     char *pyname;    /* parameter name ("from" -> "frm") */
 } vbPyArg;
 
@@ -389,6 +396,48 @@ static void classify(vbPyGen *g, int fi)
             pa->use = PA_OUT;
             pa->out = PO_STRUCT;
             break;
+        case VB_ROLE_BYTES:
+            /* libvirt-python takes CPU maps as tuples of booleans */
+            if (strcmp(a->name, "cpumap") == 0 || a->ctype.depth != 1 || a->dir != VB_DIR_IN ||
+                (a->ctype.kind != VB_T_UCHAR && a->ctype.kind != VB_T_CHAR) ||
+                (a->pair < 0 && !simpleSize(a->size)))
+                goto unsupported;
+            pa->bytes = true;
+            break;
+        case VB_ROLE_LENGTH:
+            if (a->pair < 0 || a->dir != VB_DIR_IN || a->ctype.depth != 0 ||
+                !isScalarKind(a->ctype.kind))
+                goto unsupported;
+            pa->use = PA_LEN;   /* checked against its partner below */
+            break;
+        case VB_ROLE_OUT_ARRAY:
+            /* T **list / char **list allocated by libvirt, the count returned */
+            if (a->ctype.depth != 3 || a->pair >= 0 || f->ret.kind != VB_RET_INT)
+                goto unsupported;
+            if (a->ctype.kind == VB_T_OBJECT && a->ctype.ref >= 0)
+                pa->out = PO_OBJ_ARRAY;
+            else if (a->ctype.kind == VB_T_CHAR)
+                pa->out = PO_STR_ARRAY;
+            else
+                goto unsupported;
+            pa->use = PA_OUT;
+            break;
+        case VB_ROLE_OUT_NAME_ARRAY:
+        case VB_ROLE_OUT_INT_ARRAY:
+            /* listing functions: libvirt-python hides the capacity argument */
+            if (!strstr(f->name, "List") || a->pair < 0 || f->ret.kind != VB_RET_INT ||
+                f->args[a->pair].role != VB_ROLE_LENGTH)
+                goto unsupported;
+            if (a->role == VB_ROLE_OUT_NAME_ARRAY && a->ctype.kind == VB_T_CHAR &&
+                a->ctype.depth == 2)
+                pa->out = PO_NAME_LIST;
+            else if (a->role == VB_ROLE_OUT_INT_ARRAY && a->ctype.kind == VB_T_INT &&
+                     a->ctype.depth == 1)
+                pa->out = PO_INT_LIST;
+            else
+                goto unsupported;
+            pa->use = PA_OUT;
+            break;
         default:
         unsupported:
             skipf(p, "argument %s: %s %s not in this slice", a->name, vbDirectionName(a->dir),
@@ -400,6 +449,31 @@ static void classify(vbPyGen *g, int fi)
             pa->has_default = !addon && (a->optional || strcmp(a->name, "flags") == 0);
             p->nparams++;
         }
+    }
+    /* lengths are supplied by the stub only for a bytes parameter or a list */
+    size_t nlists = 0, nouts = 0;
+    for (size_t i = 0; i < f->nargs; i++) {
+        const vbPyArg *pa = &p->args[i];
+        if (pa->use == PA_OUT) {
+            nouts++;
+            if (pa->out >= PO_OBJ_ARRAY)
+                nlists++;
+        }
+        if (pa->use != PA_LEN)
+            continue;
+        const vbPyArg *partner = &p->args[f->args[i].pair];
+        bool ok = (partner->use == PA_PARAM && partner->bytes) ||
+                  (partner->use == PA_OUT &&
+                   (partner->out == PO_NAME_LIST || partner->out == PO_INT_LIST));
+        if (!ok) {
+            skipf(p, "argument %s: length of %s, which is not in this slice", f->args[i].name,
+                  f->args[f->args[i].pair].name);
+            return;
+        }
+    }
+    if (nlists && nouts > 1) {
+        skipf(p, "a list output together with other outputs");
+        return;
     }
 
     switch (f->ret.kind) {
@@ -439,6 +513,18 @@ static void classify(vbPyGen *g, int fi)
     default:
         skipf(p, "return kind %s not in this slice", vbReturnKindName(f->ret.kind));
         return;
+    }
+
+    for (size_t i = 0; i < f->nargs; i++) {
+        if (p->args[i].use != PA_OUT || p->args[i].out != PO_OBJ_ARRAY)
+            continue;
+        char *pe = parentExpr(m, f, p, f->args[i].ctype.ref);
+        if (!pe) {
+            skipf(p, "no argument leads to the parent of the listed %s",
+                  m->classes[f->args[i].ctype.ref].name);
+            return;
+        }
+        free(pe);
     }
 
     /* required parameters: up to the last one without a default */
@@ -603,6 +689,12 @@ static void emitStub(vbPyGen *g, int fi)
                     "        return NULL;\n",
                     a->name, n, pa->pyname, m->classes[a->ctype.ref].name,
                     a->nullable ? "true" : "false", a->name);
+            } else if (pa->bytes) {
+                OUT("    const void *c_%s;\n    Py_ssize_t c_%s_len;\n"
+                    "    if (vbpyToBytes(argv[%zu], \"%s\", %s, &c_%s, &c_%s_len) < 0)\n"
+                    "        return NULL;\n",
+                    a->name, a->name, n, pa->pyname, a->pair < 0 ? a->size : "-1", a->name,
+                    a->name);
             } else if (a->ctype.kind == VB_T_CHAR) {
                 OUT("    const char *c_%s;\n"
                     "    if (vbpyToString(argv[%zu], \"%s\", %s, &c_%s) < 0)\n"
@@ -617,7 +709,7 @@ static void emitStub(vbPyGen *g, int fi)
                     pa->pyname, a->name);
             }
             n++;
-        } else {
+        } else if (pa->use == PA_OUT) {
             switch (pa->out) {
             case PO_SCALAR:
                 OUT("    %s c_%s = 0;\n", scalarCType(a->ctype.kind), a->name);
@@ -635,7 +727,35 @@ static void emitStub(vbPyGen *g, int fi)
                 OUT("    %s c_%s;\n    memset(&c_%s, 0, sizeof(c_%s));\n", a->ctype.base, a->name,
                     a->name, a->name);
                 break;
+            case PO_OBJ_ARRAY:
+                OUT("    %s *c_%s = NULL;\n", m->classes[a->ctype.ref].ptr_type, a->name);
+                break;
+            case PO_STR_ARRAY:
+                OUT("    char **c_%s = NULL;\n", a->name);
+                break;
+            case PO_NAME_LIST:
+                OUT("    char **c_%s = NULL;\n", a->name);
+                break;
+            case PO_INT_LIST:
+                OUT("    int *c_%s = NULL;\n", a->name);
+                break;
             }
+        }
+    }
+    /* lengths the stub supplies */
+    const vbArg *grow = NULL, *grow_len = NULL;
+    for (size_t i = 0; i < f->nargs; i++) {
+        const vbArg *a = &f->args[i];
+        if (p->args[i].use != PA_LEN)
+            continue;
+        const vbPyArg *partner = &p->args[a->pair];
+        if (partner->use == PA_PARAM) {
+            OUT("    %s c_%s = (%s)c_%s_len;\n", scalarCType(a->ctype.kind), a->name,
+                scalarCType(a->ctype.kind), f->args[a->pair].name);
+        } else {
+            OUT("    %s c_%s = 64;\n", scalarCType(a->ctype.kind), a->name);
+            grow = &f->args[a->pair];
+            grow_len = a;
         }
     }
     OUT("    __typeof__(%s) *fn = vbpyResolve(&vbpy_syms[VBPY_SYM_%s]);\n"
@@ -668,21 +788,39 @@ static void emitStub(vbPyGen *g, int fi)
         OUT("    %s%sc_ret;\n", rtype, sep);
     if (fail)
         OUT("    vbpyErr err = { .set = false };\n");
-    OUT("    Py_BEGIN_ALLOW_THREADS\n    %sfn(", has_ret ? "c_ret = " : "");
+    /* a list with a caller-chosen capacity: grow until the result fits */
+    const char *ind = grow ? "    " : "";
+    if (grow) {
+        OUT("    for (;;) {\n"
+            "        c_%s = calloc((size_t)c_%s, sizeof(*c_%s));\n"
+            "        if (!c_%s)\n            return PyErr_NoMemory();\n",
+            grow->name, grow_len->name, grow->name, grow->name);
+    }
+    OUT("%s    Py_BEGIN_ALLOW_THREADS\n%s    %sfn(", ind, ind, has_ret ? "c_ret = " : "");
     for (size_t i = 0; i < f->nargs; i++) {
         OUT("%s", i ? ", " : "");
         const vbPyArg *pa = &p->args[i];
-        if (pa->use == PA_OUT && pa->out != PO_STRING_BUF && pa->out != PO_BYTES_BUF)
+        if (pa->use == PA_OUT && pa->out != PO_STRING_BUF && pa->out != PO_BYTES_BUF &&
+            pa->out != PO_NAME_LIST && pa->out != PO_INT_LIST)
             OUT("&c_%s", f->args[i].name);
         else
             OUT("c_%s", f->args[i].name);
     }
     OUT(");\n");
     if (fail)
-        OUT("    if (%s)\n        vbpyErrCapture(&err);\n", fail);
-    OUT("    Py_END_ALLOW_THREADS\n");
-    if (fail)
+        OUT("%s    if (%s)\n%s        vbpyErrCapture(&err);\n", ind, fail, ind);
+    OUT("%s    Py_END_ALLOW_THREADS\n", ind);
+    if (grow) {
+        OUT("        if (%s) {\n            free(c_%s);\n"
+            "            return vbpyErrRaise(&err, \"%s\");\n        }\n"
+            "        if (c_ret < c_%s)\n            break;\n",
+            fail, grow->name, f->name, grow_len->name);
+        if (p->args[grow - f->args].out == PO_NAME_LIST)
+            OUT("        vbpyFreeStrings(c_%s, (size_t)c_ret);\n", grow->name);
+        OUT("        free(c_%s);\n        c_%s *= 2;\n    }\n", grow->name, grow_len->name);
+    } else if (fail) {
         OUT("    if (%s)\n        return vbpyErrRaise(&err, \"%s\");\n", fail, f->name);
+    }
     free(fail);
 
     /* results: the return value (unless it is only a status) and the outputs */
@@ -690,6 +828,7 @@ static void emitStub(vbPyGen *g, int fi)
     for (size_t i = 0; i < f->nargs; i++)
         if (p->args[i].use == PA_OUT)
             nouts++;
+    /* with a list output the int return is its length */
     bool ret_is_value = f->ret.kind == VB_RET_STRING || f->ret.kind == VB_RET_OBJECT ||
                         f->ret.kind == VB_RET_ULLONG || f->ret.kind == VB_RET_ULONG_ZERO_ERR ||
                         (nouts == 0 && f->ret.kind != VB_RET_VOID);
@@ -729,6 +868,20 @@ static void emitStub(vbPyGen *g, int fi)
             break;
         case PO_BYTES_BUF:
             vals[k] = xasprintf("PyBytes_FromStringAndSize((const char *)%s, %s)", name, a->size);
+            break;
+        case PO_OBJ_ARRAY: {
+            char *pe = parentExpr(m, f, p, a->ctype.ref);
+            vals[k] = xasprintf("vbpyWrapArray(&vbpy_class_%s, (void **)%s, (size_t)c_ret, %s)",
+                                m->classes[a->ctype.ref].name, name, pe);
+            free(pe);
+            break;
+        }
+        case PO_STR_ARRAY:
+        case PO_NAME_LIST:
+            vals[k] = xasprintf("vbpyStringList(%s, (size_t)c_ret)", name);
+            break;
+        case PO_INT_LIST:
+            vals[k] = xasprintf("vbpyIntList(%s, (size_t)c_ret)", name);
             break;
         case PO_STRUCT: {
             /* a list of the fields in declaration order, as libvirt-python */

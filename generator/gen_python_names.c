@@ -84,6 +84,7 @@ static const struct {
     const char *cname;
     const char *pyname;
 } vbPyExactNames[] = {
+    { "virConnectListAllNodeDevices", "listAllDevices" },
     { "virConnectListDomains", "listDomainsID" },
     { "virDomainGetCPUStats", "getCPUStats" },
     { "virDomainGetFSInfo", "fsInfo" },

@@ -556,6 +556,27 @@ int vbpyToString(PyObject *o, const char *arg, bool nullable, const char **out)
     return 0;
 }
 
+int vbpyToBytes(PyObject *o, const char *arg, Py_ssize_t need, const void **buf, Py_ssize_t *len)
+{
+    *buf = NULL;
+    *len = 0;
+    if (!o)
+        return 0;
+    if (!PyBytes_Check(o)) {
+        PyErr_Format(PyExc_TypeError, "argument '%s' must be bytes, not %.100s", arg,
+                     Py_TYPE(o)->tp_name);
+        return -1;
+    }
+    if (need >= 0 && PyBytes_GET_SIZE(o) != need) {
+        PyErr_Format(PyExc_ValueError, "argument '%s' must be %zd bytes long, not %zd", arg, need,
+                     PyBytes_GET_SIZE(o));
+        return -1;
+    }
+    *buf = PyBytes_AS_STRING(o);
+    *len = PyBytes_GET_SIZE(o);
+    return 0;
+}
+
 int vbpyToObject(PyObject *o, const char *arg, const vbpyClass *cls, bool nullable, void **out)
 {
     *out = NULL;
@@ -577,6 +598,67 @@ int vbpyToObject(PyObject *o, const char *arg, const vbpyClass *cls, bool nullab
 }
 
 /* --------------------------------------------------------------- results */
+
+void vbpyFreeStrings(char **arr, size_t n)
+{
+    for (size_t i = 0; arr && i < n; i++)
+        free(arr[i]);
+}
+
+PyObject *vbpyWrapArray(const vbpyClass *cls, void **arr, size_t n, PyObject *parent)
+{
+    PyObject *list = PyList_New((Py_ssize_t)n);
+    size_t i = 0;
+    for (; list && i < n; i++) {
+        PyObject *o = vbpyWrap(cls, arr[i], parent);   /* releases arr[i] on failure */
+        if (!o) {
+            Py_CLEAR(list);
+            i++;
+            break;
+        }
+        PyList_SET_ITEM(list, (Py_ssize_t)i, o);
+    }
+    /* what was not wrapped still belongs to us */
+    if (cls->release && i < n) {
+        Py_BEGIN_ALLOW_THREADS
+        for (size_t k = i; k < n; k++)
+            cls->release(arr[k]);
+        Py_END_ALLOW_THREADS
+    }
+    free(arr);
+    return list;
+}
+
+PyObject *vbpyStringList(char **arr, size_t n)
+{
+    PyObject *list = PyList_New((Py_ssize_t)n);
+    for (size_t i = 0; list && i < n; i++) {
+        PyObject *s = vbpyFromString(arr[i], false);
+        if (!s) {
+            Py_CLEAR(list);
+            break;
+        }
+        PyList_SET_ITEM(list, (Py_ssize_t)i, s);
+    }
+    vbpyFreeStrings(arr, n);
+    free(arr);
+    return list;
+}
+
+PyObject *vbpyIntList(int *arr, size_t n)
+{
+    PyObject *list = PyList_New((Py_ssize_t)n);
+    for (size_t i = 0; list && i < n; i++) {
+        PyObject *v = PyLong_FromLong(arr[i]);
+        if (!v) {
+            Py_CLEAR(list);
+            break;
+        }
+        PyList_SET_ITEM(list, (Py_ssize_t)i, v);
+    }
+    free(arr);
+    return list;
+}
 
 PyObject *vbpyFromString(char *s, bool owned)
 {

@@ -129,6 +129,9 @@ int vbpyToDouble(PyObject *o, const char *arg, double *out);
 int vbpyToBool(PyObject *o, const char *arg, bool *out);
 /* str (UTF-8, no NUL); None only when nullable; omitted gives NULL. */
 int vbpyToString(PyObject *o, const char *arg, bool nullable, const char **out);
+/* bytes (any buffer); with need >= 0 its length must be exactly need
+ * (ValueError otherwise). */
+int vbpyToBytes(PyObject *o, const char *arg, Py_ssize_t need, const void **buf, Py_ssize_t *len);
 /* An instance of cls; None only when nullable. */
 int vbpyToObject(PyObject *o, const char *arg, const vbpyClass *cls, bool nullable, void **out);
 
@@ -137,6 +140,14 @@ int vbpyToObject(PyObject *o, const char *arg, const vbpyClass *cls, bool nullab
 /* Steal n results (any may be NULL: then all are released and NULL is
  * returned) into a tuple, or a list when as_list. */
 PyObject *vbpyPack(PyObject **r, size_t n, bool as_tuple);
+
+/* Lists that take ownership of a C array and its elements (freed here, also
+ * on failure): wrappers of cls with parent, strings, ints. */
+PyObject *vbpyWrapArray(const vbpyClass *cls, void **arr, size_t n, PyObject *parent);
+PyObject *vbpyStringList(char **arr, size_t n);
+PyObject *vbpyIntList(int *arr, size_t n);
+/* free() the first n strings of arr (not arr itself). */
+void vbpyFreeStrings(char **arr, size_t n);
 
 /* Decode a C string (NULL gives None); frees it when owned. */
 PyObject *vbpyFromString(char *s, bool owned);

@@ -383,3 +383,54 @@ def test_import_fails_cleanly_without_libvirt(tmp_path):
                        text=True)
     assert r.returncode != 0
     assert "ImportError" in r.stderr
+
+
+# ------------------------------------------------------------ lists, bytes
+
+@needs_ref
+def test_lists_match_python3_libvirt(conn, ref):
+    assert conn.listDomainsID() == ref.listDomainsID()
+    assert conn.listDefinedDomains() == ref.listDefinedDomains()
+    assert conn.listNetworks() == ref.listNetworks()
+    assert conn.listStoragePools() == ref.listStoragePools()
+    assert conn.listDevices("pci") == ref.listDevices("pci")
+    assert ([d.name() for d in conn.listAllDomains()]
+            == [d.name() for d in ref.listAllDomains()])
+    assert ([n.name() for n in conn.listAllNetworks()]
+            == [n.name() for n in ref.listAllNetworks()])
+    assert ([d.name() for d in conn.listAllDevices()]
+            == [d.name() for d in ref.listAllDevices()])
+    pool, rpool = conn.listAllStoragePools()[0], ref.listAllStoragePools()[0]
+    assert pool.info() == rpool.info()
+    assert pool.listVolumes() == rpool.listVolumes()
+
+
+def test_listed_objects_keep_their_parent():
+    c = virtbind.open(URI)
+    doms = c.listAllDomains()
+    assert doms and all(isinstance(d, virtbind.virDomain) for d in doms)
+    assert all(d.connect() is c for d in doms)
+    del c
+    gc.collect()
+    assert doms[0].name() == "test"
+
+
+def test_list_grows_past_its_first_capacity(conn):
+    # the stub starts with room for 64 names and doubles until they fit
+    xml = "<domain type='test'><name>vb-grow-%d</name><memory>1024</memory><os><type>hvm</type></os></domain>"
+    doms = [conn.defineXML(xml % i) for i in range(100)]
+    try:
+        names = conn.listDefinedDomains()
+        assert sorted(names) == sorted("vb-grow-%d" % i for i in range(100))
+    finally:
+        for d in doms:
+            d.undefine()
+
+
+def test_uuid_bytes(conn, dom):
+    assert conn.lookupByUUID(dom.UUID()).name() == "test"
+    assert conn.lookupByUUIDString(dom.UUIDString()).name() == "test"
+    with pytest.raises(ValueError):
+        conn.lookupByUUID(b"short")
+    with pytest.raises(TypeError):
+        conn.lookupByUUID(dom.UUIDString())
