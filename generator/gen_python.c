@@ -37,6 +37,8 @@ typedef enum {
     PO_STR_ARRAY,   /* char **local allocated by libvirt, count returned -> list of str */
     PO_NAME_LIST,   /* caller char *buf[cap], count returned; cap grows until it fits */
     PO_INT_LIST,    /* caller int buf[cap], count returned; cap grows until it fits */
+    PO_TP_CALLER,   /* typed parameters: size probe, caller array -> dict */
+    PO_TP_LIB,      /* typed parameters allocated by libvirt -> dict */
 } vbPyOutKind;
 
 typedef struct {
@@ -44,6 +46,7 @@ typedef struct {
     vbPyOutKind out;
     bool has_default;
     bool bytes;      /* a bytes parameter */
+    bool tp;         /* a dict of typed parameters (input) */
     char *pyname;    /* parameter name ("from" -> "frm") */
 } vbPyArg;
 
@@ -284,6 +287,16 @@ static void classify(vbPyGen *g, int fi)
     p->host = -1;
     p->args = xcalloc(f->nargs, sizeof(vbPyArg));
 
+    static const char *const runtime_only[] = { "virCopyLastError", "virResetError",
+                                                "virSetErrorFunc", "virTypedParamsClear",
+                                                "virTypedParamsFree" };
+    for (size_t i = 0; i < sizeof(runtime_only) / sizeof(runtime_only[0]); i++) {
+        if (strcmp(f->name, runtime_only[i]) == 0) {
+            p->internal = true;
+            p->internal_why = "used by the runtime (errors, typed parameters)";
+            return;
+        }
+    }
     const char *deferred = vbPyDeferredReason(f->name);
     if (deferred) {
         skipf(p, "%s", deferred);
@@ -404,7 +417,29 @@ static void classify(vbPyGen *g, int fi)
                 goto unsupported;
             pa->bytes = true;
             break;
+        case VB_ROLE_TYPED_PARAMS:
+            if ((int)i != f->tp_params_arg || f->tp_count_arg < 0)
+                goto unsupported;
+            if (f->tp_use == VB_TP_INPUT && a->dir == VB_DIR_IN && a->ctype.depth == 1) {
+                pa->tp = true;
+            } else if (f->tp_use == VB_TP_CALLER_ALLOC && a->ctype.depth == 1 &&
+                       f->args[f->tp_count_arg].dir == VB_DIR_INOUT) {
+                pa->use = PA_OUT;
+                pa->out = PO_TP_CALLER;
+            } else if (f->tp_use == VB_TP_LIB_ALLOC && a->ctype.depth == 2 &&
+                       f->args[f->tp_count_arg].dir == VB_DIR_OUT) {
+                pa->use = PA_OUT;
+                pa->out = PO_TP_LIB;
+            } else {
+                goto unsupported;
+            }
+            break;
         case VB_ROLE_LENGTH:
+            if ((int)i == f->tp_count_arg &&
+                (a->ctype.kind == VB_T_INT || a->ctype.kind == VB_T_UINT)) {
+                pa->use = PA_LEN;   /* the typed parameters' count */
+                break;
+            }
             if (a->pair < 0 || a->dir != VB_DIR_IN || a->ctype.depth != 0 ||
                 !isScalarKind(a->ctype.kind))
                 goto unsupported;
@@ -459,7 +494,7 @@ static void classify(vbPyGen *g, int fi)
             if (pa->out >= PO_OBJ_ARRAY)
                 nlists++;
         }
-        if (pa->use != PA_LEN)
+        if (pa->use != PA_LEN || (int)i == f->tp_count_arg)
             continue;
         const vbPyArg *partner = &p->args[f->args[i].pair];
         bool ok = (partner->use == PA_PARAM && partner->bytes) ||
@@ -575,7 +610,8 @@ static bool needsSym(const vbPyGen *g, int fi)
     if (p->internal || p->kind == PF_CLOSE || (!p->skip && p->kind != PF_GETTER))
         return true;
     return strcmp(n, "virCopyLastError") == 0 || strcmp(n, "virResetError") == 0 ||
-           strcmp(n, "virSetErrorFunc") == 0 || strcmp(n, "virInitialize") == 0;
+           strcmp(n, "virSetErrorFunc") == 0 || strcmp(n, "virInitialize") == 0 ||
+           strcmp(n, "virTypedParamsClear") == 0 || strcmp(n, "virTypedParamsFree") == 0;
 }
 
 static bool isBound(const vbPyFn *p)
@@ -644,6 +680,59 @@ static void emitClassDecls(vbPyGen *g)
     }
 }
 
+/* The field table a typed-parameter input is checked against, or NULL. */
+static const char *tpGroupRef(const vbModel *m, const vbFunction *f)
+{
+    static char buf[160];
+    if (f->tp_group < 0)
+        return "NULL";
+    snprintf(buf, sizeof(buf), "&vbpy_tp_%s", m->tp_groups[f->tp_group].name);
+    return buf;
+}
+
+static int cmpMacroField(const void *a, const void *b, void *ctx)
+{
+    const vbModel *m = ctx;
+    return strcmp(m->macros[*(const int *)a].string, m->macros[*(const int *)b].string);
+}
+
+/* Field tables of the typed-parameter groups bound setters use: name, type
+ * (0 when the model has none: the value's Python type decides), repeatable,
+ * printf-format name. */
+static void emitTPGroups(vbPyGen *g)
+{
+    const vbModel *m = g->m;
+    OUT("/* --------------------------------------------- typed-parameter fields */\n\n");
+    for (size_t gi = 0; gi < m->ntp_groups; gi++) {
+        const vbTypedParamGroup *tg = &m->tp_groups[gi];
+        bool used = false;
+        for (size_t k = 0; k < m->nfunctions && !used; k++) {
+            const vbFunction *f = &m->functions[k];
+            used = f->tp_group == (int)gi && isBound(&g->fns[k]) && f->tp_params_arg >= 0 &&
+                   g->fns[k].args[f->tp_params_arg].tp;
+        }
+        if (!used)
+            continue;
+        int *idx = xcalloc(tg->nfields, sizeof(int));
+        size_t n = 0;
+        for (size_t i = 0; i < tg->nfields; i++)
+            if (m->macros[tg->fields[i]].string)
+                idx[n++] = tg->fields[i];
+        qsort_r(idx, n, sizeof(int), cmpMacroField, (void *)m);
+        OUT("static const vbpyTPField vbpy_tpf_%s[] = {\n", tg->name);
+        for (size_t i = 0; i < n; i++) {
+            const vbMacro *mc = &m->macros[idx[i]];
+            OUT("    { \"%s\", %d, %s, %s },   /* %s */\n", mc->string, (int)mc->tp_type,
+                mc->tp_multi ? "true" : "false", mc->tp_format ? "true" : "false", mc->name);
+        }
+        if (!n)
+            OUT("    { NULL, 0, false, false },\n");
+        OUT("};\nstatic const vbpyTPGroup vbpy_tp_%s = { \"%s\", vbpy_tpf_%s, %zu };\n\n",
+            tg->name, tg->name, tg->name, n);
+        free(idx);
+    }
+}
+
 /* Declare, convert and pass every argument, call, check, convert results. */
 static void emitStub(vbPyGen *g, int fi)
 {
@@ -689,6 +778,10 @@ static void emitStub(vbPyGen *g, int fi)
                     "        return NULL;\n",
                     a->name, n, pa->pyname, m->classes[a->ctype.ref].name,
                     a->nullable ? "true" : "false", a->name);
+            } else if (pa->tp) {
+                OUT("    PyObject *py_%s = argv[%zu];   /* converted last: it allocates */\n"
+                    "    virTypedParameterPtr c_%s = NULL;\n",
+                    a->name, n, a->name);
             } else if (pa->bytes) {
                 OUT("    const void *c_%s;\n    Py_ssize_t c_%s_len;\n"
                     "    if (vbpyToBytes(argv[%zu], \"%s\", %s, &c_%s, &c_%s_len) < 0)\n"
@@ -739,6 +832,10 @@ static void emitStub(vbPyGen *g, int fi)
             case PO_INT_LIST:
                 OUT("    int *c_%s = NULL;\n", a->name);
                 break;
+            case PO_TP_CALLER:
+            case PO_TP_LIB:
+                OUT("    virTypedParameterPtr c_%s = NULL;\n", a->name);
+                break;
             }
         }
     }
@@ -748,6 +845,12 @@ static void emitStub(vbPyGen *g, int fi)
         const vbArg *a = &f->args[i];
         if (p->args[i].use != PA_LEN)
             continue;
+        if ((int)i == f->tp_count_arg) {
+            /* vbpyTPFromDict fills an int; outputs use libvirt's own type */
+            OUT("    %s c_%s = 0;\n", a->ctype.depth ? scalarCType(a->ctype.kind) : "int",
+                a->name);
+            continue;
+        }
         const vbPyArg *partner = &p->args[a->pair];
         if (partner->use == PA_PARAM) {
             OUT("    %s c_%s = (%s)c_%s_len;\n", scalarCType(a->ctype.kind), a->name,
@@ -761,6 +864,17 @@ static void emitStub(vbPyGen *g, int fi)
     OUT("    __typeof__(%s) *fn = vbpyResolve(&vbpy_syms[VBPY_SYM_%s]);\n"
         "    if (!fn)\n        return NULL;\n",
         f->name, f->name);
+    const vbArg *tp_in = NULL, *tp_caller = NULL;
+    if (f->tp_params_arg >= 0 && p->args[f->tp_params_arg].tp) {
+        tp_in = &f->args[f->tp_params_arg];
+        OUT("    if (vbpyTPFromDict(py_%s, \"%s\", %s, &c_%s, &c_%s) < 0)\n"
+            "        return NULL;\n",
+            tp_in->name, p->args[f->tp_params_arg].pyname, tpGroupRef(m, f), tp_in->name,
+            f->args[f->tp_count_arg].name);
+    }
+    if (f->tp_params_arg >= 0 && p->args[f->tp_params_arg].use == PA_OUT &&
+        p->args[f->tp_params_arg].out == PO_TP_CALLER)
+        tp_caller = &f->args[f->tp_params_arg];
 
     /* the call */
     bool has_ret = f->ret.kind != VB_RET_VOID;
@@ -800,8 +914,11 @@ static void emitStub(vbPyGen *g, int fi)
     for (size_t i = 0; i < f->nargs; i++) {
         OUT("%s", i ? ", " : "");
         const vbPyArg *pa = &p->args[i];
-        if (pa->use == PA_OUT && pa->out != PO_STRING_BUF && pa->out != PO_BYTES_BUF &&
-            pa->out != PO_NAME_LIST && pa->out != PO_INT_LIST)
+        if (pa->use == PA_OUT && (pa->out == PO_STRING_BUF || pa->out == PO_BYTES_BUF ||
+                                  pa->out == PO_NAME_LIST || pa->out == PO_INT_LIST ||
+                                  pa->out == PO_TP_CALLER))
+            OUT("c_%s", f->args[i].name);
+        else if (pa->use == PA_OUT || ((int)i == f->tp_count_arg && f->args[i].ctype.depth == 1))
             OUT("&c_%s", f->args[i].name);
         else
             OUT("c_%s", f->args[i].name);
@@ -818,8 +935,32 @@ static void emitStub(vbPyGen *g, int fi)
         if (p->args[grow - f->args].out == PO_NAME_LIST)
             OUT("        vbpyFreeStrings(c_%s, (size_t)c_ret);\n", grow->name);
         OUT("        free(c_%s);\n        c_%s *= 2;\n    }\n", grow->name, grow_len->name);
-    } else if (fail) {
-        OUT("    if (%s)\n        return vbpyErrRaise(&err, \"%s\");\n", fail, f->name);
+    } else {
+        if (tp_in)
+            OUT("    vbpyTPRelease(c_%s, c_%s);\n", tp_in->name, f->args[f->tp_count_arg].name);
+        if (fail)
+            OUT("    if (%s)\n        return vbpyErrRaise(&err, \"%s\");\n", fail, f->name);
+    }
+    if (tp_caller) {
+        /* the first call asked for the count: now fill an array that size */
+        const char *cnt = f->args[f->tp_count_arg].name;
+        OUT("    if (c_%s > 0) {\n"
+            "        c_%s = calloc((size_t)c_%s, sizeof(*c_%s));\n"
+            "        if (!c_%s)\n            return PyErr_NoMemory();\n"
+            "        Py_BEGIN_ALLOW_THREADS\n        c_ret = fn(",
+            cnt, tp_caller->name, cnt, tp_caller->name, tp_caller->name);
+        for (size_t i = 0; i < f->nargs; i++) {
+            OUT("%s", i ? ", " : "");
+            if ((int)i == f->tp_count_arg)
+                OUT("&c_%s", cnt);
+            else
+                OUT("c_%s", f->args[i].name);
+        }
+        OUT(");\n        if (%s)\n            vbpyErrCapture(&err);\n"
+            "        Py_END_ALLOW_THREADS\n"
+            "        if (%s) {\n            free(c_%s);\n"
+            "            return vbpyErrRaise(&err, \"%s\");\n        }\n    }\n",
+            fail, fail, tp_caller->name, f->name);
     }
     free(fail);
 
@@ -882,6 +1023,14 @@ static void emitStub(vbPyGen *g, int fi)
             break;
         case PO_INT_LIST:
             vals[k] = xasprintf("vbpyIntList(%s, (size_t)c_ret)", name);
+            break;
+        case PO_TP_CALLER:
+            vals[k] = xasprintf("vbpyTPToDict(%s, c_%s, false)", name,
+                                f->args[f->tp_count_arg].name);
+            break;
+        case PO_TP_LIB:
+            vals[k] = xasprintf("vbpyTPToDict(%s, (int)c_%s, true)", name,
+                                f->args[f->tp_count_arg].name);
             break;
         case PO_STRUCT: {
             /* a list of the fields in declaration order, as libvirt-python */
@@ -1029,17 +1178,6 @@ static void emitTables(vbPyGen *g)
         if (isBound(&g->fns[g->order[k]]))
             byPy[nb++] = g->order[k];
     qsort_r(byPy, nb, sizeof(int), cmpPyName, g);
-
-    /* drop duplicate names within one namespace (first C name wins) */
-    for (size_t i = 1; i < nb; i++) {
-        for (size_t j = 0; j < i; j++) {
-            vbPyFn *a = &g->fns[byPy[j]], *b = &g->fns[byPy[i]];
-            if (isBound(a) && a->host == b->host && strcmp(a->pyname, b->pyname) == 0) {
-                skipf(b, "Python name %s clashes with %s", b->pyname, m->functions[a->fn].name);
-                break;
-            }
-        }
-    }
 
     OUT("/* ------------------------------------------------------ method tables */\n\n");
     for (size_t c = 0; c < m->nclasses; c++) {
@@ -1190,7 +1328,8 @@ static void emitInit(vbPyGen *g)
 {
     const vbModel *m = g->m;
     static const char *const runtime[] = { "virCopyLastError", "virResetError", "virSetErrorFunc",
-                                           "virInitialize", "virGetVersion" };
+                                           "virInitialize", "virGetVersion",
+                                           "virTypedParamsClear", "virTypedParamsFree" };
     OUT("/* ------------------------------------------------------------- module */\n\n");
     OUT("static const vbpyModuleInfo vbpy_info = {\n"
         "    .syms = vbpy_syms,\n    .nsyms = VBPY_NSYMS,\n"
@@ -1207,7 +1346,7 @@ static void emitInit(vbPyGen *g)
         "    .nskipped = sizeof(vbpy_skipped) / sizeof(vbpy_skipped[0]),\n");
     static const char *const fields[] = { "sym_copy_last_error", "sym_reset_error",
                                           "sym_set_error_func", "sym_initialize",
-                                          "sym_get_version" };
+                                          "sym_get_version", "sym_tp_clear", "sym_tp_free" };
     for (size_t i = 0; i < sizeof(runtime) / sizeof(runtime[0]); i++) {
         int fi = vbModelFindFunction(m, runtime[i]);
         if (fi >= 0 && needsSym(g, fi))
@@ -1231,12 +1370,33 @@ static void emitInit(vbPyGen *g)
         "    return module;\n}\n");
 }
 
+/* Two functions may map to one Python name in one namespace: the first C
+ * name wins, the other is skipped (before anything is emitted). */
+static void dropClashes(vbPyGen *g)
+{
+    const vbModel *m = g->m;
+    for (size_t i = 0; i < m->nfunctions; i++) {
+        vbPyFn *b = &g->fns[g->order[i]];
+        if (!isBound(b))
+            continue;
+        for (size_t j = 0; j < i; j++) {
+            vbPyFn *a = &g->fns[g->order[j]];
+            if (isBound(a) && a->host == b->host && strcmp(a->pyname, b->pyname) == 0) {
+                skipf(b, "Python name %s clashes with %s", b->pyname, m->functions[a->fn].name);
+                break;
+            }
+        }
+    }
+}
+
 static void emitAll(vbPyGen *g)
 {
+    dropClashes(g);
     const vbModel *m = g->m;
     emitHeader(g);
     emitSymbols(g);
     emitClassDecls(g);
+    emitTPGroups(g);
     OUT("/* ---------------------------------------------------------- functions */\n\n");
     for (size_t k = 0; k < m->nfunctions; k++) {
         int fi = g->order[k];

@@ -132,6 +132,10 @@ static const struct {
     const char *cname;
     const char *reason;
 } vbPyDeferred[] = {
+    { "virDomainGetSchedulerParameters",
+      "typed parameters sized by virDomainGetSchedulerType: libvirt rejects a size probe" },
+    { "virDomainGetSchedulerParametersFlags",
+      "typed parameters sized by virDomainGetSchedulerType: libvirt rejects a size probe" },
     { "virDomainGetTime", "libvirt-python's getTime() returns a dict {'seconds', 'nseconds'}" },
     { "virDomainRevertToSnapshot",
       "libvirt-python hosts it on virDomain: revertToSnapshot(snap, flags=0)" },

@@ -597,6 +597,191 @@ int vbpyToObject(PyObject *o, const char *arg, const vbpyClass *cls, bool nullab
     return *out ? 0 : -1;
 }
 
+/* ------------------------------------------------------ typed parameters */
+
+static const vbpyTPField *vbpyTPLookup(const vbpyTPGroup *g, const char *key, bool *has_format)
+{
+    *has_format = false;
+    for (size_t i = 0; i < g->nfields; i++) {
+        if (g->fields[i].format)
+            *has_format = true;
+        else if (strcmp(g->fields[i].name, key) == 0)
+            return &g->fields[i];
+    }
+    return NULL;
+}
+
+/* The type a value of unknown field type gets: its Python type decides. */
+static int vbpyTPGuess(PyObject *v)
+{
+    if (PyBool_Check(v))
+        return VIR_TYPED_PARAM_BOOLEAN;
+    if (PyLong_Check(v))
+        return VIR_TYPED_PARAM_LLONG;
+    if (PyFloat_Check(v))
+        return VIR_TYPED_PARAM_DOUBLE;
+    if (PyUnicode_Check(v))
+        return VIR_TYPED_PARAM_STRING;
+    return 0;
+}
+
+static int vbpyTPSet(virTypedParameterPtr p, const char *key, int type, PyObject *v)
+{
+    if (strlen(key) >= VIR_TYPED_PARAM_FIELD_LENGTH) {
+        PyErr_Format(PyExc_ValueError, "typed parameter name '%s' is too long", key);
+        return -1;
+    }
+    strcpy(p->field, key);
+    p->type = type;
+    switch (type) {
+    case VIR_TYPED_PARAM_INT: return vbpyToInt(v, key, &p->value.i);
+    case VIR_TYPED_PARAM_UINT: return vbpyToUInt(v, key, &p->value.ui);
+    case VIR_TYPED_PARAM_LLONG: return vbpyToLLong(v, key, &p->value.l);
+    case VIR_TYPED_PARAM_ULLONG: return vbpyToULLong(v, key, &p->value.ul);
+    case VIR_TYPED_PARAM_DOUBLE: return vbpyToDouble(v, key, &p->value.d);
+    case VIR_TYPED_PARAM_BOOLEAN: {
+        if (!PyBool_Check(v) && !PyLong_Check(v)) {
+            PyErr_Format(PyExc_TypeError, "typed parameter '%s' must be bool, not %.100s", key,
+                         Py_TYPE(v)->tp_name);
+            return -1;
+        }
+        int t = PyObject_IsTrue(v);
+        if (t < 0)
+            return -1;
+        p->value.b = (char)t;
+        return 0;
+    }
+    case VIR_TYPED_PARAM_STRING: {
+        const char *str;
+        if (vbpyToString(v, key, false, &str) < 0)
+            return -1;
+        if (!(p->value.s = strdup(str))) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        return 0;
+    }
+    default:
+        PyErr_Format(PyExc_TypeError, "typed parameter '%s': unsupported value type %.100s", key,
+                     Py_TYPE(v)->tp_name);
+        return -1;
+    }
+}
+
+void vbpyTPRelease(virTypedParameterPtr params, int nparams)
+{
+    for (int i = 0; params && i < nparams; i++)
+        if (params[i].type == VIR_TYPED_PARAM_STRING)
+            free(params[i].value.s);
+    free(params);
+}
+
+int vbpyTPFromDict(PyObject *o, const char *arg, const vbpyTPGroup *group,
+                   virTypedParameterPtr *params, int *nparams)
+{
+    *params = NULL;
+    *nparams = 0;
+    if (!o)
+        return 0;
+    if (!PyDict_Check(o)) {
+        PyErr_Format(PyExc_TypeError, "argument '%s' must be dict, not %.100s", arg,
+                     Py_TYPE(o)->tp_name);
+        return -1;
+    }
+    /* room for every item, list values of repeatable fields counted in full */
+    Py_ssize_t cap = 0, pos = 0;
+    PyObject *key, *value;
+    while (PyDict_Next(o, &pos, &key, &value))
+        cap += PyList_Check(value) ? PyList_GET_SIZE(value) : 1;
+    if (cap > INT_MAX) {
+        PyErr_SetString(PyExc_OverflowError, "too many typed parameters");
+        return -1;
+    }
+    virTypedParameterPtr p = calloc(cap ? (size_t)cap : 1, sizeof(*p));
+    if (!p) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    int n = 0;
+    pos = 0;
+    while (PyDict_Next(o, &pos, &key, &value)) {
+        const char *k;
+        if (vbpyToString(key, arg, false, &k) < 0)
+            goto error;
+        int type = 0;
+        bool multi = false;
+        if (group) {
+            bool has_format;
+            const vbpyTPField *fld = vbpyTPLookup(group, k, &has_format);
+            if (!fld && !has_format) {
+                PyErr_Format(PyExc_LookupError, "Attribute name \"%s\" could not be recognized",
+                             k);
+                goto error;
+            }
+            if (fld) {
+                type = fld->type;
+                multi = fld->multi;
+            }
+        }
+        if (multi && PyList_Check(value)) {
+            for (Py_ssize_t i = 0; i < PyList_GET_SIZE(value); i++) {
+                PyObject *item = PyList_GET_ITEM(value, i);
+                int t = type ? type : vbpyTPGuess(item);
+                p[n].type = 0;
+                if (vbpyTPSet(&p[n], k, t, item) < 0)
+                    goto error;
+                n++;
+            }
+            continue;
+        }
+        p[n].type = 0;
+        if (vbpyTPSet(&p[n], k, type ? type : vbpyTPGuess(value), value) < 0) {
+            if (p[n].type == VIR_TYPED_PARAM_STRING)
+                p[n].type = 0;   /* value.s was not set */
+            goto error;
+        }
+        n++;
+    }
+    *params = p;
+    *nparams = n;
+    return 0;
+error:
+    vbpyTPRelease(p, n);
+    return -1;
+}
+
+PyObject *vbpyTPToDict(virTypedParameterPtr params, int nparams, bool lib_allocated)
+{
+    PyObject *d = PyDict_New();
+    for (int i = 0; d && i < nparams; i++) {
+        virTypedParameterPtr p = &params[i];
+        PyObject *v = NULL;
+        switch (p->type) {
+        case VIR_TYPED_PARAM_INT: v = PyLong_FromLong(p->value.i); break;
+        case VIR_TYPED_PARAM_UINT: v = PyLong_FromUnsignedLong(p->value.ui); break;
+        case VIR_TYPED_PARAM_LLONG: v = PyLong_FromLongLong(p->value.l); break;
+        case VIR_TYPED_PARAM_ULLONG: v = PyLong_FromUnsignedLongLong(p->value.ul); break;
+        case VIR_TYPED_PARAM_DOUBLE: v = PyFloat_FromDouble(p->value.d); break;
+        case VIR_TYPED_PARAM_BOOLEAN: v = PyBool_FromLong(p->value.b); break;
+        case VIR_TYPED_PARAM_STRING: v = vbpyFromString(p->value.s, false); break;
+        default: continue;   /* a type newer than this module: left out */
+        }
+        if (!v || PyDict_SetItemString(d, p->field, v) < 0)
+            Py_CLEAR(d);
+        Py_XDECREF(v);
+    }
+    void *fn = vbpyRuntimeSym(lib_allocated ? vbpy_info->sym_tp_free : vbpy_info->sym_tp_clear);
+    if (lib_allocated) {
+        if (fn)
+            ((__typeof__(virTypedParamsFree) *)fn)(params, nparams);
+    } else {
+        if (fn)
+            ((__typeof__(virTypedParamsClear) *)fn)(params, nparams);
+        free(params);
+    }
+    return d;
+}
+
 /* --------------------------------------------------------------- results */
 
 void vbpyFreeStrings(char **arr, size_t n)

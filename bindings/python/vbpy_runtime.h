@@ -132,6 +132,32 @@ int vbpyToString(PyObject *o, const char *arg, bool nullable, const char **out);
 /* bytes (any buffer); with need >= 0 its length must be exactly need
  * (ValueError otherwise). */
 int vbpyToBytes(PyObject *o, const char *arg, Py_ssize_t need, const void **buf, Py_ssize_t *len);
+/* A typed-parameter field the model knows: its name, virTypedParameterType
+ * (0: unknown, the Python value's type decides), whether it may repeat (a
+ * list value gives one entry per item), whether name is a printf format. */
+typedef struct {
+    const char *name;
+    int type;
+    bool multi;
+    bool format;
+} vbpyTPField;
+
+typedef struct {
+    const char *name;          /* "DomainBlkio" */
+    const vbpyTPField *fields; /* sorted by name */
+    size_t nfields;
+} vbpyTPGroup;
+
+/* dict -> typed parameters (allocated here: release with vbpyTPRelease).
+ * With a group, keys must be its fields (LookupError otherwise) unless it has
+ * format fields; values must fit the field's type. */
+int vbpyTPFromDict(PyObject *o, const char *arg, const vbpyTPGroup *group,
+                   virTypedParameterPtr *params, int *nparams);
+void vbpyTPRelease(virTypedParameterPtr params, int nparams);
+/* Typed parameters filled by libvirt -> dict; then virTypedParamsFree (lib
+ * allocated: the array too) or virTypedParamsClear + free (caller array). */
+PyObject *vbpyTPToDict(virTypedParameterPtr params, int nparams, bool lib_allocated);
+
 /* An instance of cls; None only when nullable. */
 int vbpyToObject(PyObject *o, const char *arg, const vbpyClass *cls, bool nullable, void **out);
 
@@ -180,6 +206,8 @@ typedef struct {
     int sym_set_error_func;      /* virSetErrorFunc */
     int sym_initialize;          /* virInitialize */
     int sym_get_version;         /* virGetVersion */
+    int sym_tp_clear;            /* virTypedParamsClear */
+    int sym_tp_free;             /* virTypedParamsFree */
 } vbpyModuleInfo;
 
 /* Everything PyInit_virtbind does after PyModule_Create. */

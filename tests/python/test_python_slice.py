@@ -434,3 +434,43 @@ def test_uuid_bytes(conn, dom):
         conn.lookupByUUID(b"short")
     with pytest.raises(TypeError):
         conn.lookupByUUID(dom.UUIDString())
+
+
+# ------------------------------------------------------------ typed parameters
+
+@needs_ref
+def test_typed_parameter_getters_match_python3_libvirt(dom, ref):
+    rdom = ref.lookupByName("test")
+    assert dom.memoryParameters() == rdom.memoryParameters()
+    assert dom.memoryParameters(0) == rdom.memoryParameters(0)
+    assert dom.blkioParameters() == rdom.blkioParameters()
+    assert dom.numaParameters() == rdom.numaParameters()
+    assert dom.perfEvents() == rdom.perfEvents()           # allocated by libvirt
+    assert dom.blockIoTune("vda") == rdom.blockIoTune("vda")
+    types = {k: type(v) for k, v in dom.blkioParameters().items()}
+    assert types["weight"] is int and types["device_weight"] is str
+
+
+def test_typed_parameter_setter_round_trip(dom):
+    old = dom.memoryParameters()["hard_limit"]
+    try:
+        assert dom.setMemoryParameters({"hard_limit": 1048576}) == 0
+        assert dom.memoryParameters()["hard_limit"] == 1048576
+        assert dom.setBlkioParameters({"weight": 321}, 0) == 0
+        assert dom.blkioParameters()["weight"] == 321
+        assert dom.setPerfEvents({"cmt": False}) == 0
+    finally:
+        dom.setMemoryParameters({"hard_limit": old})
+
+
+def test_typed_parameter_setter_errors(dom):
+    with pytest.raises(LookupError):
+        dom.setMemoryParameters({"no_such_field": 1})
+    with pytest.raises(TypeError):
+        dom.setMemoryParameters({"hard_limit": "a lot"})
+    with pytest.raises(TypeError):
+        dom.setMemoryParameters([("hard_limit", 1)])
+    with pytest.raises(OverflowError):
+        dom.setBlkioParameters({"weight": -1})     # VIR_TYPED_PARAM_UINT
+    with pytest.raises(ValueError):
+        dom.setBlkioParameters({"device_weight": "a\0b"})
