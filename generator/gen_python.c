@@ -25,6 +25,7 @@ typedef enum {
     PA_OUT,         /* an output that becomes (part of) the result */
     PA_LEN,         /* a length the stub supplies: of a bytes parameter, or the
                      * capacity of a growing list buffer */
+    PA_RETLEN,      /* an out length of the returned buffer (virSecretGetValue) */
 } vbPyArgUse;
 
 typedef enum {
@@ -47,6 +48,7 @@ typedef struct {
     bool has_default;
     bool bytes;      /* a bytes parameter */
     bool tp;         /* a dict of typed parameters (input) */
+    bool strs;       /* a list of str (input), with its count */
     char *pyname;    /* parameter name ("from" -> "frm") */
 } vbPyArg;
 
@@ -200,29 +202,41 @@ static bool isClassAncestor(const vbModel *m, int anc, int cls)
     return false;
 }
 
-/* Struct outputs whose libvirt-python shape is a list of its fields. */
-static bool structAsList(const vbModel *m, const vbFunction *f, const vbArg *a)
+/* Struct outputs libvirt-python returns as a sequence of the fields in
+ * declaration order: a list, or a tuple for the statistics structs (those
+ * are passed with their size, `sizeof`).  0: not shaped, 1: list, 2: tuple. */
+static int structShape(const vbModel *m, const vbFunction *f, const vbArg *a)
 {
-    static const char *const shaped[] = { "virDomainGetInfo", "virDomainGetControlInfo",
-                                          "virDomainGetBlockInfo", "virDomainGetJobInfo",
-                                          "virStoragePoolGetInfo", "virStorageVolGetInfo",
-                                          "virStorageVolGetInfoFlags" };
-    bool listed = false;
+    static const struct {
+        const char *fn;
+        int shape;
+    } shaped[] = {
+        { "virDomainBlockStats", 2 },
+        { "virDomainGetBlockInfo", 1 },
+        { "virDomainGetControlInfo", 1 },
+        { "virDomainGetInfo", 1 },
+        { "virDomainGetJobInfo", 1 },
+        { "virDomainInterfaceStats", 2 },
+        { "virStoragePoolGetInfo", 1 },
+        { "virStorageVolGetInfo", 1 },
+        { "virStorageVolGetInfoFlags", 1 },
+    };
+    int shape = 0;
     for (size_t i = 0; i < sizeof(shaped) / sizeof(shaped[0]); i++)
-        if (strcmp(shaped[i], f->name) == 0)
-            listed = true;
-    if (!listed || a->ctype.kind != VB_T_STRUCT || a->ctype.ref < 0)
-        return false;
+        if (strcmp(shaped[i].fn, f->name) == 0)
+            shape = shaped[i].shape;
+    if (!shape || a->ctype.kind != VB_T_STRUCT || a->ctype.ref < 0)
+        return 0;
     const vbStruct *s = &m->structs[a->ctype.ref];
     if (s->opaque || !s->nfields)
-        return false;
+        return 0;
     for (size_t i = 0; i < s->nfields; i++) {
         const vbCType *t = &s->fields[i].ctype;
         /* unsigned char fields are small numbers (virDomainInfo.state) */
         if (!(isScalarKind(t->kind) || t->kind == VB_T_UCHAR) || t->depth || t->array)
-            return false;
+            return 0;
     }
-    return true;
+    return shape;
 }
 
 /* ---------------------------------------------------------- classification */
@@ -404,7 +418,7 @@ static void classify(vbPyGen *g, int fi)
             pa->out = PO_BYTES_BUF;
             break;
         case VB_ROLE_OUT_STRUCT:
-            if (!structAsList(m, f, a))
+            if (!structShape(m, f, a))
                 goto unsupported;
             pa->use = PA_OUT;
             pa->out = PO_STRUCT;
@@ -416,6 +430,12 @@ static void classify(vbPyGen *g, int fi)
                 (a->pair < 0 && !simpleSize(a->size)))
                 goto unsupported;
             pa->bytes = true;
+            break;
+        case VB_ROLE_STRING_ARRAY:
+            if (a->ctype.kind != VB_T_CHAR || a->ctype.depth != 2 || a->dir != VB_DIR_IN ||
+                a->pair < 0)
+                goto unsupported;
+            pa->strs = true;
             break;
         case VB_ROLE_TYPED_PARAMS:
             if ((int)i != f->tp_params_arg || f->tp_count_arg < 0)
@@ -497,7 +517,10 @@ static void classify(vbPyGen *g, int fi)
         if (pa->use != PA_LEN || (int)i == f->tp_count_arg)
             continue;
         const vbPyArg *partner = &p->args[f->args[i].pair];
-        bool ok = (partner->use == PA_PARAM && partner->bytes) ||
+        bool ok = (partner->use == PA_PARAM && (partner->bytes || partner->strs)) ||
+                  (partner->use == PA_OUT && partner->out == PO_STRUCT &&
+                   f->args[f->args[i].pair].size &&
+                   strcmp(f->args[f->args[i].pair].size, "sizeof") == 0) ||
                   (partner->use == PA_OUT &&
                    (partner->out == PO_NAME_LIST || partner->out == PO_INT_LIST));
         if (!ok) {
@@ -545,6 +568,23 @@ static void classify(vbPyGen *g, int fi)
         free(pe);
         break;
     }
+    case VB_RET_BYTES: {
+        int la = f->ret.length_arg;
+        if (f->ret.transfer != VB_TRANSFER_FULL || la < 0 || p->args[la].use != PA_OUT ||
+            p->args[la].out != PO_SCALAR) {
+            skipf(p, "bytes return without an out length");
+            return;
+        }
+        p->args[la].use = PA_RETLEN;
+        break;
+    }
+    case VB_RET_ERROR:
+        /* the thread's last error, borrowed: a 9-tuple or None, never raises */
+        if (f->ret.transfer != VB_TRANSFER_NONE) {
+            skipf(p, "returns a copy of an error: virGetLastError gives the same tuple");
+            return;
+        }
+        break;
     default:
         skipf(p, "return kind %s not in this slice", vbReturnKindName(f->ret.kind));
         return;
@@ -782,6 +822,10 @@ static void emitStub(vbPyGen *g, int fi)
                 OUT("    PyObject *py_%s = argv[%zu];   /* converted last: it allocates */\n"
                     "    virTypedParameterPtr c_%s = NULL;\n",
                     a->name, n, a->name);
+            } else if (pa->strs) {
+                OUT("    PyObject *py_%s = argv[%zu];   /* converted last: it allocates */\n"
+                    "    char **c_%s = NULL;\n    Py_ssize_t c_%s_len = 0;\n",
+                    a->name, n, a->name, a->name);
             } else if (pa->bytes) {
                 OUT("    const void *c_%s;\n    Py_ssize_t c_%s_len;\n"
                     "    if (vbpyToBytes(argv[%zu], \"%s\", %s, &c_%s, &c_%s_len) < 0)\n"
@@ -802,6 +846,8 @@ static void emitStub(vbPyGen *g, int fi)
                     pa->pyname, a->name);
             }
             n++;
+        } else if (pa->use == PA_RETLEN) {
+            OUT("    %s c_%s = 0;\n", scalarCType(a->ctype.kind), a->name);
         } else if (pa->use == PA_OUT) {
             switch (pa->out) {
             case PO_SCALAR:
@@ -852,7 +898,12 @@ static void emitStub(vbPyGen *g, int fi)
             continue;
         }
         const vbPyArg *partner = &p->args[a->pair];
-        if (partner->use == PA_PARAM) {
+        if (partner->use == PA_OUT && partner->out == PO_STRUCT) {
+            OUT("    %s c_%s = sizeof(c_%s);\n", scalarCType(a->ctype.kind), a->name,
+                f->args[a->pair].name);
+        } else if (partner->use == PA_PARAM && partner->strs) {
+            OUT("    %s c_%s = 0;\n", scalarCType(a->ctype.kind), a->name);
+        } else if (partner->use == PA_PARAM) {
             OUT("    %s c_%s = (%s)c_%s_len;\n", scalarCType(a->ctype.kind), a->name,
                 scalarCType(a->ctype.kind), f->args[a->pair].name);
         } else {
@@ -864,6 +915,17 @@ static void emitStub(vbPyGen *g, int fi)
     OUT("    __typeof__(%s) *fn = vbpyResolve(&vbpy_syms[VBPY_SYM_%s]);\n"
         "    if (!fn)\n        return NULL;\n",
         f->name, f->name);
+    const vbArg *strs_in = NULL;
+    for (size_t i = 0; i < f->nargs; i++) {
+        const vbArg *a = &f->args[i];
+        if (p->args[i].use != PA_PARAM || !p->args[i].strs)
+            continue;
+        strs_in = a;
+        OUT("    if (vbpyToStringArray(py_%s, \"%s\", %s, &c_%s, &c_%s_len) < 0)\n"
+            "        return NULL;\n    c_%s = (%s)c_%s_len;\n",
+            a->name, p->args[i].pyname, (a->nullable || a->optional) ? "true" : "false", a->name,
+            a->name, f->args[a->pair].name, scalarCType(f->args[a->pair].ctype.kind), a->name);
+    }
     const vbArg *tp_in = NULL, *tp_caller = NULL;
     if (f->tp_params_arg >= 0 && p->args[f->tp_params_arg].tp) {
         tp_in = &f->args[f->tp_params_arg];
@@ -891,7 +953,9 @@ static void emitStub(vbPyGen *g, int fi)
             fail = xasprintf("c_ret == (%s)-1", rtype);
         break;
     case VB_RET_ULONG_ZERO_ERR: fail = xstrdup("c_ret == 0"); break;
-    case VB_RET_STRING: case VB_RET_OBJECT: fail = xstrdup("c_ret == NULL"); break;
+    case VB_RET_STRING: case VB_RET_OBJECT: case VB_RET_BYTES:
+        fail = xstrdup("c_ret == NULL");
+        break;
     default: break;
     }
     if (noexcept) {
@@ -918,8 +982,11 @@ static void emitStub(vbPyGen *g, int fi)
                                   pa->out == PO_NAME_LIST || pa->out == PO_INT_LIST ||
                                   pa->out == PO_TP_CALLER))
             OUT("c_%s", f->args[i].name);
-        else if (pa->use == PA_OUT || ((int)i == f->tp_count_arg && f->args[i].ctype.depth == 1))
+        else if (pa->use == PA_OUT || pa->use == PA_RETLEN ||
+                 ((int)i == f->tp_count_arg && f->args[i].ctype.depth == 1))
             OUT("&c_%s", f->args[i].name);
+        else if (pa->strs)
+            OUT("(const char **)c_%s", f->args[i].name);
         else
             OUT("c_%s", f->args[i].name);
     }
@@ -938,6 +1005,8 @@ static void emitStub(vbPyGen *g, int fi)
     } else {
         if (tp_in)
             OUT("    vbpyTPRelease(c_%s, c_%s);\n", tp_in->name, f->args[f->tp_count_arg].name);
+        if (strs_in)
+            OUT("    vbpyFreeStringArray(c_%s, c_%s_len);\n", strs_in->name, strs_in->name);
         if (fail)
             OUT("    if (%s)\n        return vbpyErrRaise(&err, \"%s\");\n", fail, f->name);
     }
@@ -971,6 +1040,7 @@ static void emitStub(vbPyGen *g, int fi)
             nouts++;
     /* with a list output the int return is its length */
     bool ret_is_value = f->ret.kind == VB_RET_STRING || f->ret.kind == VB_RET_OBJECT ||
+                        f->ret.kind == VB_RET_BYTES || f->ret.kind == VB_RET_ERROR ||
                         f->ret.kind == VB_RET_ULLONG || f->ret.kind == VB_RET_ULONG_ZERO_ERR ||
                         (nouts == 0 && f->ret.kind != VB_RET_VOID);
     size_t nvals = nouts + (ret_is_value ? 1 : 0);
@@ -981,6 +1051,11 @@ static void emitStub(vbPyGen *g, int fi)
             bool owned = f->ret.transfer == VB_TRANSFER_FULL;
             vals[k] = xasprintf("vbpyFromString(%sc_ret, %s)", owned ? "" : "(char *)",
                                 owned ? "true" : "false");
+        } else if (f->ret.kind == VB_RET_BYTES) {
+            vals[k] = xasprintf("vbpyBytesFree(c_ret, (size_t)c_%s)",
+                                f->args[f->ret.length_arg].name);
+        } else if (f->ret.kind == VB_RET_ERROR) {
+            vals[k] = xstrdup("vbpyErrorTuple(c_ret)");
         } else if (f->ret.kind == VB_RET_OBJECT) {
             char *pe = parentExpr(m, f, p, f->returns_cls);
             vals[k] = xasprintf("vbpyWrap(&vbpy_class_%s, c_ret, %s)",
@@ -1042,7 +1117,9 @@ static void emitStub(vbPyGen *g, int fi)
                 if (fl == 0) {
                     char *fmt = xcalloc(s->nfields + 1, 1);
                     memset(fmt, 'N', s->nfields);
-                    piece = xasprintf("Py_BuildValue(\"[%s]\"", fmt);
+                    bool tuple = structShape(m, f, a) == 2;
+                    piece = xasprintf("Py_BuildValue(\"%c%s%c\"", tuple ? '(' : '[', fmt,
+                                      tuple ? ')' : ']');
                     free(fmt);
                 } else {
                     char *expr = xasprintf("%s.%s", name, s->fields[fl - 1].name);

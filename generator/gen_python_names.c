@@ -86,6 +86,9 @@ static const struct {
 } vbPyExactNames[] = {
     { "virConnectListAllNodeDevices", "listAllDevices" },
     { "virConnectListDomains", "listDomainsID" },
+    { "virDomainFDAssociate", "FDAssociate" },
+    { "virDomainFSFreeze", "fsFreeze" },
+    { "virDomainFSThaw", "fsThaw" },
     { "virDomainGetCPUStats", "getCPUStats" },
     { "virDomainGetFSInfo", "fsInfo" },
     { "virDomainGetIOThreadInfo", "ioThreadInfo" },

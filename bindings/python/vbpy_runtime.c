@@ -577,6 +577,55 @@ int vbpyToBytes(PyObject *o, const char *arg, Py_ssize_t need, const void **buf,
     return 0;
 }
 
+void vbpyFreeStringArray(char **arr, Py_ssize_t n)
+{
+    for (Py_ssize_t i = 0; arr && i < n; i++)
+        free(arr[i]);
+    free(arr);
+}
+
+int vbpyToStringArray(PyObject *o, const char *arg, bool nullable, char ***out, Py_ssize_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    if (!o || (o == Py_None && nullable))
+        return 0;
+    if (!PyList_Check(o) && !PyTuple_Check(o)) {
+        PyErr_Format(PyExc_TypeError, "argument '%s' must be a list of str, not %.100s", arg,
+                     Py_TYPE(o)->tp_name);
+        return -1;
+    }
+    /* a tuple snapshot: the list cannot change under us */
+    PyObject *t = PySequence_Tuple(o);
+    if (!t)
+        return -1;
+    Py_ssize_t len = PyTuple_GET_SIZE(t);
+    if (len == 0) {   /* an empty list is passed as NULL, 0 */
+        Py_DECREF(t);
+        return 0;
+    }
+    char **arr = calloc((size_t)len, sizeof(char *));
+    if (!arr) {
+        Py_DECREF(t);
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < len; i++) {
+        const char *s;
+        if (vbpyToString(PyTuple_GET_ITEM(t, i), arg, false, &s) < 0 || !(arr[i] = strdup(s))) {
+            if (!PyErr_Occurred())
+                PyErr_NoMemory();
+            vbpyFreeStringArray(arr, i);
+            Py_DECREF(t);
+            return -1;
+        }
+    }
+    Py_DECREF(t);
+    *out = arr;
+    *n = len;
+    return 0;
+}
+
 int vbpyToObject(PyObject *o, const char *arg, const vbpyClass *cls, bool nullable, void **out)
 {
     *out = NULL;
@@ -843,6 +892,23 @@ PyObject *vbpyIntList(int *arr, size_t n)
     }
     free(arr);
     return list;
+}
+
+PyObject *vbpyBytesFree(unsigned char *buf, size_t len)
+{
+    PyObject *r = PyBytes_FromStringAndSize((const char *)buf, (Py_ssize_t)len);
+    explicit_bzero(buf, len);
+    free(buf);
+    return r;
+}
+
+PyObject *vbpyErrorTuple(virErrorPtr v)
+{
+    if (!v)
+        Py_RETURN_NONE;
+    return Py_BuildValue("(iiNiNNNii)", v->code, v->domain, vbpyStrOrNone(v->message), v->level,
+                         vbpyStrOrNone(v->str1), vbpyStrOrNone(v->str2), vbpyStrOrNone(v->str3),
+                         v->int1, v->int2);
 }
 
 PyObject *vbpyFromString(char *s, bool owned)

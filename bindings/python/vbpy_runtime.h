@@ -158,6 +158,12 @@ void vbpyTPRelease(virTypedParameterPtr params, int nparams);
  * allocated: the array too) or virTypedParamsClear + free (caller array). */
 PyObject *vbpyTPToDict(virTypedParameterPtr params, int nparams, bool lib_allocated);
 
+/* A list/tuple of str -> a malloc'd array of strdup'd strings (an empty
+ * list, or None when nullable, gives NULL, 0); release with
+ * vbpyFreeStringArray. */
+int vbpyToStringArray(PyObject *o, const char *arg, bool nullable, char ***out, Py_ssize_t *n);
+void vbpyFreeStringArray(char **arr, Py_ssize_t n);
+
 /* An instance of cls; None only when nullable. */
 int vbpyToObject(PyObject *o, const char *arg, const vbpyClass *cls, bool nullable, void **out);
 
@@ -174,6 +180,11 @@ PyObject *vbpyStringList(char **arr, size_t n);
 PyObject *vbpyIntList(int *arr, size_t n);
 /* free() the first n strings of arr (not arr itself). */
 void vbpyFreeStrings(char **arr, size_t n);
+
+/* bytes from a buffer libvirt allocated; the buffer is wiped and freed. */
+PyObject *vbpyBytesFree(unsigned char *buf, size_t len);
+/* A libvirt error as libvirt-python's 9-tuple, None for NULL. */
+PyObject *vbpyErrorTuple(virErrorPtr e);
 
 /* Decode a C string (NULL gives None); frees it when owned. */
 PyObject *vbpyFromString(char *s, bool owned);

@@ -474,3 +474,34 @@ def test_typed_parameter_setter_errors(dom):
         dom.setBlkioParameters({"weight": -1})     # VIR_TYPED_PARAM_UINT
     with pytest.raises(ValueError):
         dom.setBlkioParameters({"device_weight": "a\0b"})
+
+
+# ------------------------------------------------------------ more shapes
+
+@needs_ref
+def test_stats_tuples_like_python3_libvirt(dom, ref):
+    ours, theirs = dom.blockStats("vda"), ref.lookupByName("test").blockStats("vda")
+    assert type(ours) is tuple and len(ours) == len(theirs) == 5   # values move with time
+
+
+@needs_ref
+def test_last_error_tuple(conn, ref):
+    with pytest.raises(virtbind.libvirtError) as ei:
+        conn.lookupByName("no-such-domain")
+    assert virtbind.virGetLastError() == ei.value.err
+    assert conn.virConnGetLastError() == ei.value.err
+    virtbind.virResetLastError()
+    assert virtbind.virGetLastError() is None
+
+
+def test_string_list_arguments(conn, dom):
+    with pytest.raises(TypeError):
+        dom.fsFreeze([1])
+    with pytest.raises(TypeError):
+        dom.fsFreeze("/")
+    with pytest.raises(ValueError):
+        dom.fsFreeze(["/\0"])
+    assert isinstance(dom.fsFreeze(["/"]), int)
+    assert isinstance(dom.fsThaw([]), int)          # [] is NULL, 0: every filesystem
+    with pytest.raises(virtbind.libvirtError):
+        conn.baselineCPU(["<cpu/>"])
