@@ -107,18 +107,19 @@ PY_INCLUDES    = $(shell $(PY_CONFIG) --includes)
 PY_EXT_SUFFIX  = $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_config_var("EXT_SUFFIX"))')
 PY_DIR        := $(BUILD)/python
 PY_GEN_C      := $(PY_DIR)/gen/virtbind_gen.c
-PY_RUNTIME    := bindings/python/vbpy_runtime.c bindings/python/vbpy_runtime.h
+PY_RUNTIME_C  := $(sort $(wildcard bindings/python/*.c))
+PY_RUNTIME    := $(PY_RUNTIME_C) $(wildcard bindings/python/*.h)
 PY_EXT         = $(PY_DIR)/virtbind$(PY_EXT_SUFFIX)
 
 .PHONY: python
 python: $(PY_EXT) $(PY_DIR)/compat/libvirt.py
 
 $(PY_GEN_C): $(GEN) api-xml/annotations.txt
-	$(GEN) --python-out $(PY_DIR)/gen
+	mkdir -p $(PY_DIR)/gen && $(GEN) --python-out $(PY_DIR)/gen
 
 $(PY_EXT): $(PY_GEN_C) $(PY_RUNTIME)
 	$(CC) $(CFLAGS) -std=c11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) -fPIC -shared -fvisibility=hidden \
-	    $(PY_INCLUDES) $(LIBVIRT_CFLAGS) -Ibindings/python -o $@ $(PY_GEN_C) bindings/python/vbpy_runtime.c -ldl
+	    $(PY_INCLUDES) $(LIBVIRT_CFLAGS) -Ibindings/python -o $@ $(PY_GEN_C) $(PY_RUNTIME_C) -ldl
 
 $(PY_DIR)/compat/libvirt.py: bindings/python/compat/libvirt.py
 	mkdir -p $(dir $@) && cp $< $@

@@ -56,7 +56,7 @@ typedef enum {
     PF_STUB,        /* generated stub */
     PF_CLOSE,       /* <Class>Close exposed as close() */
     PF_GETTER,      /* parent getter: walks the wrapper's parents */
-    PF_HANDWRITTEN, /* a runtime function (vbpy_<pyname>) */
+    PF_HANDWRITTEN, /* a runtime function (vbpy_hw_<C name>) */
 } vbPyFnKind;
 
 typedef struct {
@@ -316,9 +316,13 @@ static void classify(vbPyGen *g, int fi)
         skipf(p, "%s", deferred);
         return;
     }
-    if (strcmp(f->name, "virGetVersion") == 0) {
+    if (vbPyHandwritten(f->name)) {
+        /* libvirt-python's shape is not derivable from the roles: a runtime
+         * function (bindings/python/vbpy_overrides.c) does the call */
         p->kind = PF_HANDWRITTEN;
-        p->pyname = vbPyMethodName(m, fi, -1);
+        if (f->cls >= 0 && f->self_arg >= 0 && f->src != VB_SRC_QEMU && f->src != VB_SRC_LXC)
+            p->host = f->cls;
+        p->pyname = vbPyMethodName(m, fi, p->host);
         return;
     }
     switch (f->kind) {
@@ -648,7 +652,7 @@ static bool needsSym(const vbPyGen *g, int fi)
     const vbPyFn *p = &g->fns[fi];
     const char *n = g->m->functions[fi].name;
     if (p->internal || p->kind == PF_CLOSE || (!p->skip && p->kind != PF_GETTER))
-        return true;
+        return true;   /* includes PF_HANDWRITTEN: found with vbpyFindSym */
     return strcmp(n, "virCopyLastError") == 0 || strcmp(n, "virResetError") == 0 ||
            strcmp(n, "virSetErrorFunc") == 0 || strcmp(n, "virInitialize") == 0 ||
            strcmp(n, "virTypedParamsClear") == 0 || strcmp(n, "virTypedParamsFree") == 0;
@@ -1062,7 +1066,16 @@ static void emitStub(vbPyGen *g, int fi)
                                 m->classes[f->returns_cls].name, pe);
             free(pe);
         } else {
-            vals[k] = scalarToPy(f->ret.ctype.kind, "c_ret");
+            if (f->ret.kind == VB_RET_INT &&
+                (f->ret.ctype.kind == VB_T_UINT || f->ret.ctype.kind == VB_T_ULONG)) {
+                /* an unsigned -1 (virDomainGetID of an inactive domain, which
+                 * does not raise) is -1, as in libvirt-python */
+                char *conv = scalarToPy(f->ret.ctype.kind, "c_ret");
+                vals[k] = xasprintf("c_ret == (%s)-1 ? PyLong_FromLong(-1) : %s", f->ret.type, conv);
+                free(conv);
+            } else {
+                vals[k] = scalarToPy(f->ret.ctype.kind, "c_ret");
+            }
         }
         k++;
     }
@@ -1186,6 +1199,14 @@ static void emitClose(vbPyGen *g, int fi)
         "    if (c_ret == -1)\n        return vbpyErrRaise(&err, \"%s\");\n"
         "    return PyLong_FromLong(c_ret);\n}\n\n",
         f->name, f->name, f->name);
+    /* a context manager, as libvirt-python's virConnect: `with open(...) as c:` */
+    OUT("static PyObject *\nvbpy_%s_enter(PyObject *self, PyObject *unused)\n{\n"
+        "    (void)unused;\n    Py_INCREF(self);\n    return self;\n}\n\n"
+        "static PyObject *\nvbpy_%s_exit(PyObject *self, PyObject *const *args, Py_ssize_t nargs)\n{\n"
+        "    (void)args;\n    (void)nargs;\n"
+        "    PyObject *r = vbpy_%s(self, NULL, 0, NULL);\n"
+        "    if (!r)\n        return NULL;\n    Py_DECREF(r);\n    Py_RETURN_NONE;\n}\n\n",
+        f->name, f->name, f->name);
 }
 
 static void emitGetter(vbPyGen *g, int fi)
@@ -1208,10 +1229,18 @@ static void emitMethodDef(vbPyGen *g, int fi)
 {
     const vbPyFn *p = &g->fns[fi];
     const vbFunction *f = &g->m->functions[fi];
-    if (p->kind == PF_HANDWRITTEN)
-        OUT("    { \"%s\", VBPY_FASTCALL(vbpy_%s), METH_FASTCALL | METH_KEYWORDS, ", p->pyname,
-            p->pyname);
-    else
+    if (p->kind == PF_CLOSE) {
+        OUT("    { \"__enter__\", vbpy_%s_enter, METH_NOARGS, \"return self\" },\n", f->name);
+        OUT("    { \"__exit__\", VBPY_FASTCALL(vbpy_%s_exit), METH_FASTCALL, \"close()\" },\n",
+            f->name);
+    }
+    if (p->kind == PF_HANDWRITTEN) {
+        OUT("    { \"%s\", VBPY_FASTCALL(vbpy_hw_%s), METH_FASTCALL | METH_KEYWORDS, ", p->pyname,
+            f->name);
+        fprintf(g->out, "\"%s\\n\\nC: %s (hand-written shape)\" },\n", vbPyHandwritten(f->name),
+                f->name);
+        return;
+    }
         OUT("    { \"%s\", VBPY_FASTCALL(vbpy_%s), METH_FASTCALL | METH_KEYWORDS, ", p->pyname,
             f->name);
     /* a short signature line as the docstring */
@@ -1405,8 +1434,8 @@ static void emitInit(vbPyGen *g)
 {
     const vbModel *m = g->m;
     static const char *const runtime[] = { "virCopyLastError", "virResetError", "virSetErrorFunc",
-                                           "virInitialize", "virGetVersion",
-                                           "virTypedParamsClear", "virTypedParamsFree" };
+                                           "virInitialize", "virTypedParamsClear",
+                                           "virTypedParamsFree" };
     OUT("/* ------------------------------------------------------------- module */\n\n");
     OUT("static const vbpyModuleInfo vbpy_info = {\n"
         "    .syms = vbpy_syms,\n    .nsyms = VBPY_NSYMS,\n"
@@ -1423,7 +1452,7 @@ static void emitInit(vbPyGen *g)
         "    .nskipped = sizeof(vbpy_skipped) / sizeof(vbpy_skipped[0]),\n");
     static const char *const fields[] = { "sym_copy_last_error", "sym_reset_error",
                                           "sym_set_error_func", "sym_initialize",
-                                          "sym_get_version", "sym_tp_clear", "sym_tp_free" };
+                                          "sym_tp_clear", "sym_tp_free" };
     for (size_t i = 0; i < sizeof(runtime) / sizeof(runtime[0]); i++) {
         int fi = vbModelFindFunction(m, runtime[i]);
         if (fi >= 0 && needsSym(g, fi))
@@ -1495,10 +1524,23 @@ static void emitAll(vbPyGen *g)
 
 int vbGenPython(const vbModel *m, const char *outdir, char **err)
 {
-    if (mkdir(outdir, 0777) < 0 && errno != EEXIST) {
-        setErr(err, "%s: %s", outdir, strerror(errno));
-        return -1;
+    /* mkdir -p */
+    char *dir = xstrdup(outdir);
+    for (char *q = dir + 1;; q++) {
+        if (*q != '/' && *q)
+            continue;
+        char c = *q;
+        *q = 0;
+        if (mkdir(dir, 0777) < 0 && errno != EEXIST) {
+            setErr(err, "%s: %s", dir, strerror(errno));
+            free(dir);
+            return -1;
+        }
+        *q = c;
+        if (!c)
+            break;
     }
+    free(dir);
     vbPyGen g = { .m = m };
     g.fns = xcalloc(m->nfunctions, sizeof(vbPyFn));
     g.order = xcalloc(m->nfunctions, sizeof(int));

@@ -20,6 +20,10 @@ char *vbPyGetterName(const vbModel *m, int fn);
 /* Why a function is deliberately left out for now, or NULL. */
 const char *vbPyDeferredReason(const char *cname);
 
+/* Functions with a hand-written runtime stub (vbpy_hw_<C name>): their
+ * Python signature, or NULL. */
+const char *vbPyHandwritten(const char *cname);
+
 /* libvirt-python's "return None instead of raising" functions. */
 bool vbPyNoExcept(const char *cname);
 

@@ -92,6 +92,7 @@ static const struct {
     { "virDomainGetCPUStats", "getCPUStats" },
     { "virDomainGetFSInfo", "fsInfo" },
     { "virDomainGetIOThreadInfo", "ioThreadInfo" },
+    { "virDomainGetTime", "getTime" },
     { "virGetVersion", "getVersion" },
     { "virSetErrorFunc", "registerErrorHandler" },
     { "virStreamNew", "newStream" },
@@ -139,7 +140,6 @@ static const struct {
       "typed parameters sized by virDomainGetSchedulerType: libvirt rejects a size probe" },
     { "virDomainGetSchedulerParametersFlags",
       "typed parameters sized by virDomainGetSchedulerType: libvirt rejects a size probe" },
-    { "virDomainGetTime", "libvirt-python's getTime() returns a dict {'seconds', 'nseconds'}" },
     { "virDomainRevertToSnapshot",
       "libvirt-python hosts it on virDomain: revertToSnapshot(snap, flags=0)" },
 };
@@ -149,6 +149,28 @@ const char *vbPyDeferredReason(const char *cname)
     for (size_t i = 0; i < sizeof(vbPyDeferred) / sizeof(vbPyDeferred[0]); i++)
         if (strcmp(vbPyDeferred[i].cname, cname) == 0)
             return vbPyDeferred[i].reason;
+    return NULL;
+}
+
+/* Functions whose libvirt-python result shape is hand-made: the runtime
+ * (bindings/python/vbpy_overrides.c) implements them as vbpy_hw_<C name>. */
+static const struct {
+    const char *cname;
+    const char *signature;
+} vbPyHandwrittenTable[] = {
+    { "virDomainGetSecurityLabel", "securityLabel() -> [label, enforcing]" },
+    { "virDomainGetTime", "getTime(flags=0) -> {'seconds': int, 'nseconds': int}" },
+    { "virGetVersion", "getVersion(name=None) -> libVer, or (libVer, typeVer) with a name" },
+    { "virNodeGetInfo",
+      "getInfo() -> [model, memory MiB, cpus, mhz, nodes, sockets, cores, threads]" },
+    { "virNodeGetSecurityModel", "getSecurityModel() -> [model, doi]" },
+};
+
+const char *vbPyHandwritten(const char *cname)
+{
+    for (size_t i = 0; i < sizeof(vbPyHandwrittenTable) / sizeof(vbPyHandwrittenTable[0]); i++)
+        if (strcmp(vbPyHandwrittenTable[i].cname, cname) == 0)
+            return vbPyHandwrittenTable[i].signature;
     return NULL;
 }
 

@@ -62,6 +62,15 @@ void *vbpyResolveQuiet(vbpySym *sym)
     return sym->addr;
 }
 
+void *vbpyMissing(const char *name)
+{
+    /* not in the generated table: the XML this module was built from lacks it */
+    char msg[256];
+    snprintf(msg, sizeof(msg), "%s requires libvirt >= ?", name);
+    vbpyRaiseCode(VIR_ERR_NO_SUPPORT, msg);
+    return NULL;
+}
+
 void *vbpyResolve(vbpySym *sym)
 {
     void *addr = vbpyResolveQuiet(sym);
@@ -72,6 +81,18 @@ void *vbpyResolve(vbpySym *sym)
         vbpyRaiseCode(VIR_ERR_NO_SUPPORT, msg);
     }
     return addr;
+}
+
+static int vbpyCmpSym(const void *key, const void *elem)
+{
+    return strcmp(key, ((const vbpySym *)elem)->name);
+}
+
+vbpySym *vbpyFindSym(const char *name)
+{
+    if (!vbpy_info)
+        return NULL;
+    return bsearch(name, vbpy_info->syms, vbpy_info->nsyms, sizeof(vbpySym), vbpyCmpSym);
 }
 
 static void *vbpyRuntimeSym(int idx)
@@ -936,40 +957,6 @@ PyObject *vbpyPack(PyObject **r, size_t n, bool as_tuple)
             PyList_SET_ITEM(seq, (Py_ssize_t)i, r[i]);
     }
     return seq;
-}
-
-/* ------------------------------------------------- hand-written functions */
-
-/* getVersion(name=None): libVer, or (libVer, typeVer) when name is given —
- * libvirt-python's shape, which the argument roles alone do not give. */
-PyObject *vbpy_getVersion(PyObject *self, PyObject *const *args, Py_ssize_t nargs,
-                          PyObject *kwnames)
-{
-    (void)self;
-    static const char *const kwlist[] = { "name", NULL };
-    PyObject *argv[1];
-    if (vbpyParseArgs("getVersion", args, nargs, kwnames, kwlist, 1, 0, argv) < 0)
-        return NULL;
-    const char *c_name;
-    if (vbpyToString(argv[0], "name", true, &c_name) < 0)
-        return NULL;
-    vbpySym *sym = &vbpy_info->syms[vbpy_info->sym_get_version];
-    __typeof__(virGetVersion) *fn = vbpyResolve(sym);
-    if (!fn)
-        return NULL;
-    unsigned long libVer = 0, typeVer = 0;
-    int ret;
-    vbpyErr err;
-    Py_BEGIN_ALLOW_THREADS
-    ret = fn(&libVer, c_name, c_name ? &typeVer : NULL);
-    if (ret < 0)
-        vbpyErrCapture(&err);
-    Py_END_ALLOW_THREADS
-    if (ret < 0)
-        return vbpyErrRaise(&err, "virGetVersion");
-    if (!c_name)
-        return PyLong_FromUnsignedLong(libVer);
-    return Py_BuildValue("(kk)", libVer, typeVer);
 }
 
 /* ----------------------------------------------------------------- module */

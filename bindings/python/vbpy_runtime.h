@@ -56,6 +56,12 @@ typedef struct {
 void *vbpyResolve(vbpySym *sym);
 /* Same without raising (used by tp_dealloc and by import). */
 void *vbpyResolveQuiet(vbpySym *sym);
+/* The table entry of a C function by name (the table is sorted), or NULL. */
+vbpySym *vbpyFindSym(const char *name);
+/* vbpyResolve by name: for hand-written stubs. */
+#define VBPY_RESOLVE_NAMED(fn) \
+    ((__typeof__(fn) *)(vbpyFindSym(#fn) ? vbpyResolve(vbpyFindSym(#fn)) : vbpyMissing(#fn)))
+void *vbpyMissing(const char *name);
 
 /* ------------------------------------------------------------- errors */
 
@@ -216,7 +222,6 @@ typedef struct {
     int sym_reset_error;         /* virResetError */
     int sym_set_error_func;      /* virSetErrorFunc */
     int sym_initialize;          /* virInitialize */
-    int sym_get_version;         /* virGetVersion */
     int sym_tp_clear;            /* virTypedParamsClear */
     int sym_tp_free;             /* virTypedParamsFree */
 } vbpyModuleInfo;
@@ -224,9 +229,16 @@ typedef struct {
 /* Everything PyInit_virtbind does after PyModule_Create. */
 int vbpyModuleInit(PyObject *module, const vbpyModuleInfo *info);
 
-/* Hand-written module functions the generator refers to by name. */
-PyObject *vbpy_getVersion(PyObject *self, PyObject *const *args, Py_ssize_t nargs,
-                          PyObject *kwnames);
+/* Hand-written stubs (bindings/python/vbpy_overrides.c), one per C function
+ * whose libvirt-python shape the generator does not derive. */
+#define VBPY_HW(cname) \
+    PyObject *vbpy_hw_##cname(PyObject *self, PyObject *const *args, Py_ssize_t nargs, \
+                              PyObject *kwnames)
+VBPY_HW(virDomainGetSecurityLabel);
+VBPY_HW(virDomainGetTime);
+VBPY_HW(virGetVersion);
+VBPY_HW(virNodeGetInfo);
+VBPY_HW(virNodeGetSecurityModel);
 
 #define VBPY_FASTCALL(fn) ((PyCFunction)(void (*)(void))(fn))
 

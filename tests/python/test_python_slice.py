@@ -505,3 +505,35 @@ def test_string_list_arguments(conn, dom):
     assert isinstance(dom.fsThaw([]), int)          # [] is NULL, 0: every filesystem
     with pytest.raises(virtbind.libvirtError):
         conn.baselineCPU(["<cpu/>"])
+
+
+# ------------------------------------------------------------ hand-written shapes
+
+@needs_ref
+def test_hand_written_shapes_match_python3_libvirt(conn, dom, ref):
+    rdom = ref.lookupByName("test")
+    assert conn.getInfo() == ref.getInfo()
+    assert conn.getSecurityModel() == ref.getSecurityModel()
+    assert dom.securityLabel() == rdom.securityLabel()
+    assert dom.getTime() == rdom.getTime()
+    assert set(dom.getTime()) == {"seconds", "nseconds"}
+
+
+@needs_ref
+def test_inactive_domain_id_is_minus_one(conn, ref):
+    xml = "<domain type='test'><name>vb-inactive</name><memory>1024</memory><os><type>hvm</type></os></domain>"
+    d = conn.defineXML(xml)
+    try:
+        assert d.ID() == ref.lookupByName("vb-inactive").ID() == -1
+        assert d.isActive() == 0
+    finally:
+        d.undefine()
+
+
+def test_connection_context_manager():
+    with virtbind.open(URI) as c:
+        d = c.lookupByName("test")
+        assert c.getType() == "TEST"
+    with pytest.raises(virtbind.libvirtError):
+        c.getType()
+    assert d.name() == "test"

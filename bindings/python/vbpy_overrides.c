@@ -1,0 +1,147 @@
+/* vbpy_overrides.c — hand-written stubs for the few functions whose
+ * libvirt-python result shape cannot be derived from the model (values
+ * rescaled, fields picked, dicts).  The generator lists them in
+ * generator/gen_python_names.c (vbPyHandwrittenTable) and binds vbpy_hw_<C
+ * name>; each follows the generated stubs' pattern: parse, resolve, call
+ * with the GIL released, copy the error on failure, convert. */
+#include "vbpy_runtime.h"
+
+#include <string.h>
+
+/* getVersion(name=None): libVer, or (libVer, typeVer) when name is given. */
+VBPY_HW(virGetVersion)
+{
+    (void)self;
+    static const char *const kwlist[] = { "name", NULL };
+    PyObject *argv[1];
+    if (vbpyParseArgs("getVersion", args, nargs, kwnames, kwlist, 1, 0, argv) < 0)
+        return NULL;
+    const char *c_name;
+    if (vbpyToString(argv[0], "name", true, &c_name) < 0)
+        return NULL;
+    __typeof__(virGetVersion) *fn = VBPY_RESOLVE_NAMED(virGetVersion);
+    if (!fn)
+        return NULL;
+    unsigned long libVer = 0, typeVer = 0;
+    int ret;
+    vbpyErr err = { .set = false };
+    Py_BEGIN_ALLOW_THREADS
+    ret = fn(&libVer, c_name, c_name ? &typeVer : NULL);
+    if (ret == -1)
+        vbpyErrCapture(&err);
+    Py_END_ALLOW_THREADS
+    if (ret == -1)
+        return vbpyErrRaise(&err, "virGetVersion");
+    if (!c_name)
+        return PyLong_FromUnsignedLong(libVer);
+    return Py_BuildValue("(kk)", libVer, typeVer);
+}
+
+/* conn.getInfo(): [model, memory in MiB, cpus, mhz, nodes, sockets, cores,
+ * threads] — libvirt reports memory in KiB. */
+VBPY_HW(virNodeGetInfo)
+{
+    if (vbpyParseArgs("getInfo", args, nargs, kwnames, NULL, 0, 0, NULL) < 0)
+        return NULL;
+    virConnectPtr conn = vbpySelf(self);
+    if (!conn)
+        return NULL;
+    __typeof__(virNodeGetInfo) *fn = VBPY_RESOLVE_NAMED(virNodeGetInfo);
+    if (!fn)
+        return NULL;
+    virNodeInfo info;
+    memset(&info, 0, sizeof(info));
+    int ret;
+    vbpyErr err = { .set = false };
+    Py_BEGIN_ALLOW_THREADS
+    ret = fn(conn, &info);
+    if (ret == -1)
+        vbpyErrCapture(&err);
+    Py_END_ALLOW_THREADS
+    if (ret == -1)
+        return vbpyErrRaise(&err, "virNodeGetInfo");
+    return Py_BuildValue("[sklkkkkk]", info.model, info.memory >> 10, (long)info.cpus,
+                         (unsigned long)info.mhz, (unsigned long)info.nodes,
+                         (unsigned long)info.sockets, (unsigned long)info.cores,
+                         (unsigned long)info.threads);
+}
+
+/* conn.getSecurityModel(): [model, doi] */
+VBPY_HW(virNodeGetSecurityModel)
+{
+    if (vbpyParseArgs("getSecurityModel", args, nargs, kwnames, NULL, 0, 0, NULL) < 0)
+        return NULL;
+    virConnectPtr conn = vbpySelf(self);
+    if (!conn)
+        return NULL;
+    __typeof__(virNodeGetSecurityModel) *fn = VBPY_RESOLVE_NAMED(virNodeGetSecurityModel);
+    if (!fn)
+        return NULL;
+    virSecurityModel model;
+    memset(&model, 0, sizeof(model));
+    int ret;
+    vbpyErr err = { .set = false };
+    Py_BEGIN_ALLOW_THREADS
+    ret = fn(conn, &model);
+    if (ret == -1)
+        vbpyErrCapture(&err);
+    Py_END_ALLOW_THREADS
+    if (ret == -1)
+        return vbpyErrRaise(&err, "virNodeGetSecurityModel");
+    return Py_BuildValue("[ss]", model.model, model.doi);
+}
+
+/* dom.securityLabel(): [label, enforcing (bool)] */
+VBPY_HW(virDomainGetSecurityLabel)
+{
+    if (vbpyParseArgs("securityLabel", args, nargs, kwnames, NULL, 0, 0, NULL) < 0)
+        return NULL;
+    virDomainPtr dom = vbpySelf(self);
+    if (!dom)
+        return NULL;
+    __typeof__(virDomainGetSecurityLabel) *fn = VBPY_RESOLVE_NAMED(virDomainGetSecurityLabel);
+    if (!fn)
+        return NULL;
+    virSecurityLabel label;
+    memset(&label, 0, sizeof(label));
+    int ret;
+    vbpyErr err = { .set = false };
+    Py_BEGIN_ALLOW_THREADS
+    ret = fn(dom, &label);
+    if (ret == -1)
+        vbpyErrCapture(&err);
+    Py_END_ALLOW_THREADS
+    if (ret == -1)
+        return vbpyErrRaise(&err, "virDomainGetSecurityLabel");
+    return Py_BuildValue("[sO]", label.label, label.enforcing ? Py_True : Py_False);
+}
+
+/* dom.getTime(flags=0): {'seconds': int, 'nseconds': int} */
+VBPY_HW(virDomainGetTime)
+{
+    static const char *const kwlist[] = { "flags", NULL };
+    PyObject *argv[1];
+    if (vbpyParseArgs("getTime", args, nargs, kwnames, kwlist, 1, 0, argv) < 0)
+        return NULL;
+    virDomainPtr dom = vbpySelf(self);
+    if (!dom)
+        return NULL;
+    unsigned int flags;
+    if (vbpyToUInt(argv[0], "flags", &flags) < 0)
+        return NULL;
+    __typeof__(virDomainGetTime) *fn = VBPY_RESOLVE_NAMED(virDomainGetTime);
+    if (!fn)
+        return NULL;
+    long long seconds = 0;
+    unsigned int nseconds = 0;
+    int ret;
+    vbpyErr err = { .set = false };
+    Py_BEGIN_ALLOW_THREADS
+    ret = fn(dom, &seconds, &nseconds, flags);
+    if (ret == -1)
+        vbpyErrCapture(&err);
+    Py_END_ALLOW_THREADS
+    if (ret == -1)
+        return vbpyErrRaise(&err, "virDomainGetTime");
+    return Py_BuildValue("{s:L,s:I}", "seconds", seconds, "nseconds", nseconds);
+}
