@@ -38,6 +38,9 @@ typedef enum {
     PO_STR_ARRAY,   /* char **local allocated by libvirt, count returned -> list of str */
     PO_NAME_LIST,   /* caller char *buf[cap], count returned; cap grows until it fits */
     PO_INT_LIST,    /* caller int buf[cap], count returned; cap grows until it fits */
+    PO_SIZED_BYTES, /* caller buffer of a size the caller passes -> bytes (blockPeek) */
+    PO_SIZED_ULLS,  /* caller unsigned long long array of a size the caller passes,
+                     * count returned -> list (getCellsFreeMemory) */
     PO_TP_CALLER,   /* typed parameters: size probe, caller array -> dict */
     PO_TP_LIB,      /* typed parameters allocated by libvirt -> dict */
 } vbPyOutKind;
@@ -416,6 +419,13 @@ static void classify(vbPyGen *g, int fi)
             pa->out = PO_STRING_BUF;
             break;
         case VB_ROLE_OUT_BYTES_BUF:
+            if (a->pair >= 0 && f->ret.kind == VB_RET_STATUS && a->ctype.depth == 1 &&
+                f->args[a->pair].role == VB_ROLE_LENGTH && f->args[a->pair].dir == VB_DIR_IN &&
+                f->args[a->pair].ctype.kind == VB_T_SIZE) {
+                pa->use = PA_OUT;   /* its size stays a parameter, as in libvirt-python */
+                pa->out = PO_SIZED_BYTES;
+                break;
+            }
             if (!simpleSize(a->size) || a->ctype.kind != VB_T_UCHAR)
                 goto unsupported;
             pa->use = PA_OUT;
@@ -483,6 +493,14 @@ static void classify(vbPyGen *g, int fi)
             break;
         case VB_ROLE_OUT_NAME_ARRAY:
         case VB_ROLE_OUT_INT_ARRAY:
+            if (a->role == VB_ROLE_OUT_INT_ARRAY && !strstr(f->name, "List") && a->pair >= 0 &&
+                f->ret.kind == VB_RET_INT && a->ctype.kind == VB_T_ULLONG && a->ctype.depth == 1 &&
+                !a->size && f->args[a->pair].role == VB_ROLE_LENGTH &&
+                f->args[a->pair].dir == VB_DIR_IN && f->args[a->pair].ctype.kind == VB_T_INT) {
+                pa->use = PA_OUT;   /* the caller says how many: a parameter */
+                pa->out = PO_SIZED_ULLS;
+                break;
+            }
             /* listing functions: libvirt-python hides the capacity argument */
             if (!strstr(f->name, "List") || a->pair < 0 || f->ret.kind != VB_RET_INT ||
                 f->args[a->pair].role != VB_ROLE_LENGTH)
@@ -512,7 +530,7 @@ static void classify(vbPyGen *g, int fi)
     /* lengths are supplied by the stub only for a bytes parameter or a list */
     size_t nlists = 0, nouts = 0;
     for (size_t i = 0; i < f->nargs; i++) {
-        const vbPyArg *pa = &p->args[i];
+        vbPyArg *pa = &p->args[i];
         if (pa->use == PA_OUT) {
             nouts++;
             if (pa->out >= PO_OBJ_ARRAY)
@@ -521,6 +539,14 @@ static void classify(vbPyGen *g, int fi)
         if (pa->use != PA_LEN || (int)i == f->tp_count_arg)
             continue;
         const vbPyArg *partner = &p->args[f->args[i].pair];
+        if (partner->use == PA_OUT &&
+            (partner->out == PO_SIZED_BYTES || partner->out == PO_SIZED_ULLS)) {
+            /* the caller chooses the size: an ordinary parameter */
+            pa->use = PA_PARAM;
+            pa->pyname = xstrdup(f->args[i].name);
+            p->nparams++;
+            continue;
+        }
         bool ok = (partner->use == PA_PARAM && (partner->bytes || partner->strs)) ||
                   (partner->use == PA_OUT && partner->out == PO_STRUCT &&
                    f->args[f->args[i].pair].size &&
@@ -886,6 +912,12 @@ static void emitStub(vbPyGen *g, int fi)
             case PO_TP_LIB:
                 OUT("    virTypedParameterPtr c_%s = NULL;\n", a->name);
                 break;
+            case PO_SIZED_BYTES:
+                OUT("    unsigned char *c_%s = NULL;   /* allocated last */\n", a->name);
+                break;
+            case PO_SIZED_ULLS:
+                OUT("    unsigned long long *c_%s = NULL;   /* allocated last */\n", a->name);
+                break;
             }
         }
     }
@@ -929,6 +961,17 @@ static void emitStub(vbPyGen *g, int fi)
             "        return NULL;\n    c_%s = (%s)c_%s_len;\n",
             a->name, p->args[i].pyname, (a->nullable || a->optional) ? "true" : "false", a->name,
             a->name, f->args[a->pair].name, scalarCType(f->args[a->pair].ctype.kind), a->name);
+    }
+    const vbArg *sized = NULL;
+    for (size_t i = 0; i < f->nargs; i++) {
+        const vbPyArg *pa = &p->args[i];
+        if (pa->use != PA_OUT || (pa->out != PO_SIZED_BYTES && pa->out != PO_SIZED_ULLS))
+            continue;
+        sized = &f->args[i];
+        const char *len = f->args[sized->pair].name;
+        OUT("    c_%s = calloc(c_%s > 0 ? (size_t)c_%s : 1, sizeof(*c_%s));\n"
+            "    if (!c_%s)\n        return PyErr_NoMemory();\n",
+            sized->name, len, len, sized->name, sized->name);
     }
     const vbArg *tp_in = NULL, *tp_caller = NULL;
     if (f->tp_params_arg >= 0 && p->args[f->tp_params_arg].tp) {
@@ -984,7 +1027,8 @@ static void emitStub(vbPyGen *g, int fi)
         const vbPyArg *pa = &p->args[i];
         if (pa->use == PA_OUT && (pa->out == PO_STRING_BUF || pa->out == PO_BYTES_BUF ||
                                   pa->out == PO_NAME_LIST || pa->out == PO_INT_LIST ||
-                                  pa->out == PO_TP_CALLER))
+                                  pa->out == PO_TP_CALLER || pa->out == PO_SIZED_BYTES ||
+                                  pa->out == PO_SIZED_ULLS))
             OUT("c_%s", f->args[i].name);
         else if (pa->use == PA_OUT || pa->use == PA_RETLEN ||
                  ((int)i == f->tp_count_arg && f->args[i].ctype.depth == 1))
@@ -1011,7 +1055,11 @@ static void emitStub(vbPyGen *g, int fi)
             OUT("    vbpyTPRelease(c_%s, c_%s);\n", tp_in->name, f->args[f->tp_count_arg].name);
         if (strs_in)
             OUT("    vbpyFreeStringArray(c_%s, c_%s_len);\n", strs_in->name, strs_in->name);
-        if (fail)
+        if (fail && sized)
+            OUT("    if (%s) {\n        free(c_%s);\n"
+                "        return vbpyErrRaise(&err, \"%s\");\n    }\n",
+                fail, sized->name, f->name);
+        else if (fail)
             OUT("    if (%s)\n        return vbpyErrRaise(&err, \"%s\");\n", fail, f->name);
     }
     if (tp_caller) {
@@ -1111,6 +1159,12 @@ static void emitStub(vbPyGen *g, int fi)
             break;
         case PO_INT_LIST:
             vals[k] = xasprintf("vbpyIntList(%s, (size_t)c_ret)", name);
+            break;
+        case PO_SIZED_BYTES:
+            vals[k] = xasprintf("vbpyBytesFree(%s, c_%s)", name, f->args[a->pair].name);
+            break;
+        case PO_SIZED_ULLS:
+            vals[k] = xasprintf("vbpyULLongList(%s, (size_t)c_ret)", name);
             break;
         case PO_TP_CALLER:
             vals[k] = xasprintf("vbpyTPToDict(%s, c_%s, false)", name,

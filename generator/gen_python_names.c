@@ -160,6 +160,7 @@ static const struct {
 } vbPyHandwrittenTable[] = {
     { "virDomainGetSecurityLabel", "securityLabel() -> [label, enforcing]" },
     { "virDomainGetTime", "getTime(flags=0) -> {'seconds': int, 'nseconds': int}" },
+    { "virDomainMemoryStats", "memoryStats() -> {'actual': int, 'rss': int, ...}" },
     { "virGetVersion", "getVersion(name=None) -> libVer, or (libVer, typeVer) with a name" },
     { "virNodeGetInfo",
       "getInfo() -> [model, memory MiB, cpus, mhz, nodes, sockets, cores, threads]" },

@@ -145,3 +145,53 @@ VBPY_HW(virDomainGetTime)
         return vbpyErrRaise(&err, "virDomainGetTime");
     return Py_BuildValue("{s:L,s:I}", "seconds", seconds, "nseconds", nseconds);
 }
+
+/* dom.memoryStats(): {tag name: value} with libvirt-python's tag names. */
+VBPY_HW(virDomainMemoryStats)
+{
+    static const char *const tags[VIR_DOMAIN_MEMORY_STAT_NR] = {
+        [VIR_DOMAIN_MEMORY_STAT_SWAP_IN] = "swap_in",
+        [VIR_DOMAIN_MEMORY_STAT_SWAP_OUT] = "swap_out",
+        [VIR_DOMAIN_MEMORY_STAT_MAJOR_FAULT] = "major_fault",
+        [VIR_DOMAIN_MEMORY_STAT_MINOR_FAULT] = "minor_fault",
+        [VIR_DOMAIN_MEMORY_STAT_UNUSED] = "unused",
+        [VIR_DOMAIN_MEMORY_STAT_AVAILABLE] = "available",
+        [VIR_DOMAIN_MEMORY_STAT_ACTUAL_BALLOON] = "actual",
+        [VIR_DOMAIN_MEMORY_STAT_RSS] = "rss",
+        [VIR_DOMAIN_MEMORY_STAT_USABLE] = "usable",
+        [VIR_DOMAIN_MEMORY_STAT_LAST_UPDATE] = "last_update",
+        [VIR_DOMAIN_MEMORY_STAT_DISK_CACHES] = "disk_caches",
+        [VIR_DOMAIN_MEMORY_STAT_HUGETLB_PGALLOC] = "hugetlb_pgalloc",
+        [VIR_DOMAIN_MEMORY_STAT_HUGETLB_PGFAIL] = "hugetlb_pgfail",
+    };
+    if (vbpyParseArgs("memoryStats", args, nargs, kwnames, NULL, 0, 0, NULL) < 0)
+        return NULL;
+    virDomainPtr dom = vbpySelf(self);
+    if (!dom)
+        return NULL;
+    __typeof__(virDomainMemoryStats) *fn = VBPY_RESOLVE_NAMED(virDomainMemoryStats);
+    if (!fn)
+        return NULL;
+    virDomainMemoryStatStruct stats[VIR_DOMAIN_MEMORY_STAT_NR];
+    memset(stats, 0, sizeof(stats));
+    int n;
+    vbpyErr err = { .set = false };
+    Py_BEGIN_ALLOW_THREADS
+    n = fn(dom, stats, VIR_DOMAIN_MEMORY_STAT_NR, 0);
+    if (n == -1)
+        vbpyErrCapture(&err);
+    Py_END_ALLOW_THREADS
+    if (n == -1)
+        return vbpyErrRaise(&err, "virDomainMemoryStats");
+    PyObject *d = PyDict_New();
+    for (int i = 0; d && i < n; i++) {
+        int tag = stats[i].tag;
+        if (tag < 0 || tag >= VIR_DOMAIN_MEMORY_STAT_NR || !tags[tag])
+            continue;   /* a tag newer than this module */
+        PyObject *v = PyLong_FromUnsignedLongLong(stats[i].val);
+        if (!v || PyDict_SetItemString(d, tags[tag], v) < 0)
+            Py_CLEAR(d);
+        Py_XDECREF(v);
+    }
+    return d;
+}

@@ -932,6 +932,21 @@ PyObject *vbpyErrorTuple(virErrorPtr v)
                          v->int1, v->int2);
 }
 
+PyObject *vbpyULLongList(unsigned long long *arr, size_t n)
+{
+    PyObject *list = PyList_New((Py_ssize_t)n);
+    for (size_t i = 0; list && i < n; i++) {
+        PyObject *v = PyLong_FromUnsignedLongLong(arr[i]);
+        if (!v) {
+            Py_CLEAR(list);
+            break;
+        }
+        PyList_SET_ITEM(list, (Py_ssize_t)i, v);
+    }
+    free(arr);
+    return list;
+}
+
 PyObject *vbpyFromString(char *s, bool owned)
 {
     if (!s)

@@ -184,6 +184,7 @@ PyObject *vbpyPack(PyObject **r, size_t n, bool as_tuple);
 PyObject *vbpyWrapArray(const vbpyClass *cls, void **arr, size_t n, PyObject *parent);
 PyObject *vbpyStringList(char **arr, size_t n);
 PyObject *vbpyIntList(int *arr, size_t n);
+PyObject *vbpyULLongList(unsigned long long *arr, size_t n);
 /* free() the first n strings of arr (not arr itself). */
 void vbpyFreeStrings(char **arr, size_t n);
 
@@ -236,6 +237,7 @@ int vbpyModuleInit(PyObject *module, const vbpyModuleInfo *info);
                               PyObject *kwnames)
 VBPY_HW(virDomainGetSecurityLabel);
 VBPY_HW(virDomainGetTime);
+VBPY_HW(virDomainMemoryStats);
 VBPY_HW(virGetVersion);
 VBPY_HW(virNodeGetInfo);
 VBPY_HW(virNodeGetSecurityModel);

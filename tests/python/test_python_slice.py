@@ -537,3 +537,45 @@ def test_connection_context_manager():
     with pytest.raises(virtbind.libvirtError):
         c.getType()
     assert d.name() == "test"
+
+
+@needs_ref
+def test_more_shapes_match_python3_libvirt(conn, dom, ref):
+    rdom = ref.lookupByName("test")
+    assert dom.memoryStats() == rdom.memoryStats()
+    assert conn.getCellsFreeMemory(0, 2) == ref.getCellsFreeMemory(0, 2)
+    flags = virtbind.VIR_MEMORY_VIRTUAL
+    assert dom.memoryPeek(0, 16, flags) == rdom.memoryPeek(0, 16, flags)
+    with pytest.raises(OverflowError):
+        dom.memoryPeek(0, -1, flags)
+
+
+# ------------------------------------------------------------ threads
+
+def test_threads_keep_their_own_errors(conn):
+    """Calls run without the GIL; each thread sees its own libvirt error."""
+    import threading
+    failures = []
+
+    def worker(n):
+        try:
+            for i in range(200):
+                if (i + n) % 2:
+                    assert conn.lookupByName("test").name() == "test"
+                else:
+                    try:
+                        conn.lookupByName("missing-%d" % n)
+                    except virtbind.libvirtError as e:
+                        assert e.get_error_code() == virtbind.VIR_ERR_NO_DOMAIN
+                        assert e.get_error_domain() == virtbind.VIR_FROM_TEST
+                    else:
+                        raise AssertionError("no error")
+        except BaseException as e:  # noqa: B902 - reported below
+            failures.append(e)
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not failures, failures
