@@ -242,6 +242,20 @@ static int structShape(const vbModel *m, const vbFunction *f, const vbArg *a)
     return shape;
 }
 
+/* libvirt-admin.so.0 registers GObject types under the same names as
+ * libvirt.so.0 (virAdmConnect, virAdmServer, ...): once libvirt.so has
+ * created any object, virAdmConnectOpen fails the registration and crashes.
+ * The admin API cannot share a process with the main one, so this module
+ * leaves it out (classes and functions). */
+static const char *const vbPyAdminReason =
+    "libvirt-admin.so.0 cannot be used in a process that uses libvirt.so.0 "
+    "(both register the virAdm* GObject types): needs an admin-only module";
+
+static bool classEmitted(const vbModel *m, size_t c)
+{
+    return m->classes[c].src != VB_SRC_ADMIN;
+}
+
 /* ---------------------------------------------------------- classification */
 
 static void skipf(vbPyFn *p, const char *fmt, ...)
@@ -304,6 +318,10 @@ static void classify(vbPyGen *g, int fi)
     p->host = -1;
     p->args = xcalloc(f->nargs, sizeof(vbPyArg));
 
+    if (f->src == VB_SRC_ADMIN) {
+        skipf(p, "%s", vbPyAdminReason);
+        return;
+    }
     static const char *const runtime_only[] = { "virCopyLastError", "virResetError",
                                                 "virSetErrorFunc", "virTypedParamsClear",
                                                 "virTypedParamsFree" };
@@ -733,13 +751,15 @@ static void emitClassDecls(vbPyGen *g)
     const vbModel *m = g->m;
     OUT("/* ------------------------------------------------------------ classes */\n\n");
     for (size_t c = 0; c < m->nclasses; c++) {
+        if (!classEmitted(m, c))
+            continue;
         OUT("static PyTypeObject vbpy_type_%s;\n", m->classes[c].name);
         OUT("static const vbpyClass vbpy_class_%s;\n", m->classes[c].name);
     }
     OUT("\n");
     for (size_t c = 0; c < m->nclasses; c++) {
         const vbClass *cl = &m->classes[c];
-        if (cl->free_fn < 0)
+        if (cl->free_fn < 0 || !classEmitted(m, c))
             continue;
         const char *fn = m->functions[cl->free_fn].name;
         OUT("/* Runs without the GIL: the symbol was resolved at import. */\n"
@@ -1341,6 +1361,8 @@ static void emitTables(vbPyGen *g)
 
     OUT("/* ------------------------------------------------------ method tables */\n\n");
     for (size_t c = 0; c < m->nclasses; c++) {
+        if (!classEmitted(m, c))
+            continue;
         OUT("static PyMethodDef vbpy_methods_%s[] = {\n", m->classes[c].name);
         for (size_t i = 0; i < nb; i++)
             if (isBound(&g->fns[byPy[i]]) && g->fns[byPy[i]].host == (int)c)
@@ -1355,6 +1377,8 @@ static void emitTables(vbPyGen *g)
 
     for (size_t c = 0; c < m->nclasses; c++) {
         const vbClass *cl = &m->classes[c];
+        if (!classEmitted(m, c))
+            continue;
         OUT("static PyTypeObject vbpy_type_%s = {\n"
             "    PyVarObject_HEAD_INIT(NULL, 0)\n"
             "    .tp_name = \"virtbind.%s\",\n"
@@ -1376,7 +1400,8 @@ static void emitTables(vbPyGen *g)
     }
     OUT("static const vbpyClass *const vbpy_classes[] = {\n");
     for (size_t c = 0; c < m->nclasses; c++)
-        OUT("    &vbpy_class_%s,\n", m->classes[c].name);
+        if (classEmitted(m, c))
+            OUT("    &vbpy_class_%s,\n", m->classes[c].name);
     OUT("};\n\n");
     free(byPy);
 }

@@ -579,3 +579,43 @@ def test_threads_keep_their_own_errors(conn):
     for t in threads:
         t.join()
     assert not failures, failures
+
+
+# ------------------------------------------------------------ robustness
+
+FUZZ = r"""
+import itertools, sys, virtbind
+conn = virtbind.open('test:///default')
+objs = {'': virtbind, 'virConnect': conn, 'virDomain': conn.lookupByName('test'),
+        'virNetwork': conn.listAllNetworks()[0], 'virStoragePool': conn.listAllStoragePools()[0],
+        'virNodeDevice': conn.listAllDevices()[0], 'virInterface': conn.listAllInterfaces()[0],
+        'virStream': conn.newStream(0)}
+values = [None, 1.5, 'x\0y', b'\xff', 2 ** 70, -1, object(), [1], {'k': object()}]
+allowed = (TypeError, ValueError, OverflowError, LookupError, virtbind.libvirtError)
+calls = 0
+for cname, pyname in sorted(virtbind.__virtbind_manifest__.items()):
+    owner, _, attr = pyname.rpartition('.')
+    if owner not in objs:
+        continue
+    fn = getattr(objs[owner], attr)
+    for v, n in itertools.product(values, (1, 2, 3)):
+        try:
+            fn(*([v] * n))
+        except allowed:
+            pass
+        calls += 1
+    try:
+        fn(bogus_keyword=1)
+    except TypeError:
+        pass
+print(calls)
+"""
+
+
+def test_wrong_arguments_never_crash():
+    """Every bound callable, called with wrong values: only Python exceptions."""
+    env = dict(os.environ, PYTHONPATH=PYDIR)
+    r = subprocess.run([sys.executable, "-c", FUZZ], env=env, capture_output=True, text=True,
+                       timeout=300)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert int(r.stdout) > 1000
