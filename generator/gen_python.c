@@ -540,8 +540,10 @@ static void classify(vbPyGen *g, int fi)
             return;
         }
         if (pa->use == PA_PARAM) {
-            pa->pyname = xstrdup(strcmp(a->name, "from") == 0 ? "frm" : a->name);
+            const char *pyname = strcmp(a->name, "from") == 0 ? "frm" : a->name;
             pa->has_default = !addon && (a->optional || strcmp(a->name, "flags") == 0);
+            vbPyArgOverride(f->name, a->name, &pyname, &pa->has_default);
+            pa->pyname = xstrdup(pyname);
             p->nparams++;
         }
     }
@@ -886,8 +888,8 @@ static void emitStub(vbPyGen *g, int fi)
                 OUT("    const char *c_%s;\n"
                     "    if (vbpyToString(argv[%zu], \"%s\", %s, &c_%s) < 0)\n"
                     "        return NULL;\n",
-                    a->name, n, pa->pyname, (a->nullable || a->optional) ? "true" : "false",
-                    a->name);
+                    a->name, n, pa->pyname,
+                    (a->nullable || a->optional || pa->has_default) ? "true" : "false", a->name);
             } else {
                 OUT("    %s c_%s;\n"
                     "    if (%s(argv[%zu], \"%s\", &c_%s) < 0)\n"
@@ -979,7 +981,8 @@ static void emitStub(vbPyGen *g, int fi)
         strs_in = a;
         OUT("    if (vbpyToStringArray(py_%s, \"%s\", %s, &c_%s, &c_%s_len) < 0)\n"
             "        return NULL;\n    c_%s = (%s)c_%s_len;\n",
-            a->name, p->args[i].pyname, (a->nullable || a->optional) ? "true" : "false", a->name,
+            a->name, p->args[i].pyname,
+            (a->nullable || a->optional || p->args[i].has_default) ? "true" : "false", a->name,
             a->name, f->args[a->pair].name, scalarCType(f->args[a->pair].ctype.kind), a->name);
     }
     const vbArg *sized = NULL;
@@ -1326,7 +1329,7 @@ static void emitMethodDef(vbPyGen *g, int fi)
         const vbArg *a = &f->args[i];
         fprintf(g->out, "%s%s", first ? "" : ", ", p->args[i].pyname);
         if (p->args[i].has_default)
-            fprintf(g->out, "=%s", (a->ctype.kind == VB_T_CHAR || a->ctype.kind == VB_T_OBJECT) ? "None" : "0");
+            fprintf(g->out, "=%s", isScalarKind(a->ctype.kind) && !a->ctype.depth ? "0" : "None");
         first = false;
     }
     fprintf(g->out, ")\\n\\nC: %s\" },\n", f->name);

@@ -24,6 +24,10 @@ const char *vbPyDeferredReason(const char *cname);
  * Python signature, or NULL. */
 const char *vbPyHandwritten(const char *cname);
 
+/* Apply libvirt-python's parameter name / default for C argument arg of
+ * cname, if it differs; returns whether an override exists. */
+bool vbPyArgOverride(const char *cname, const char *arg, const char **pyname, bool *has_default);
+
 /* libvirt-python's "return None instead of raising" functions. */
 bool vbPyNoExcept(const char *cname);
 

@@ -161,6 +161,7 @@ static const struct {
     { "virDomainGetSecurityLabel", "securityLabel() -> [label, enforcing]" },
     { "virDomainGetTime", "getTime(flags=0) -> {'seconds': int, 'nseconds': int}" },
     { "virDomainMemoryStats", "memoryStats() -> {'actual': int, 'rss': int, ...}" },
+    { "virDomainSetTime", "setTime(time=None, flags=0), time = {'seconds': int, 'nseconds': int}" },
     { "virGetVersion", "getVersion(name=None) -> libVer, or (libVer, typeVer) with a name" },
     { "virNodeGetInfo",
       "getInfo() -> [model, memory MiB, cpus, mhz, nodes, sockets, cores, threads]" },
@@ -173,6 +174,45 @@ const char *vbPyHandwritten(const char *cname)
         if (strcmp(vbPyHandwrittenTable[i].cname, cname) == 0)
             return vbPyHandwrittenTable[i].signature;
     return NULL;
+}
+
+/* Parameters whose libvirt-python name or default differs from the XML's
+ * (its hand-written overrides chose them). */
+static const struct {
+    const char *cname;
+    const char *arg;
+    const char *pyname;   /* NULL: keep the C name */
+    bool has_default;     /* None / 0 when omitted */
+} vbPyArgOverrides[] = {
+    { "virConnectGetDomainCapabilities", "arch", NULL, true },
+    { "virConnectGetDomainCapabilities", "emulatorbin", NULL, true },
+    { "virConnectGetDomainCapabilities", "machine", NULL, true },
+    { "virConnectGetDomainCapabilities", "virttype", NULL, true },
+    { "virDomainAuthorizedSSHKeysSet", "keys", NULL, true },
+    { "virDomainBlockCopy", "params", NULL, true },
+    { "virDomainBlockStats", "disk", "path", false },
+    { "virDomainBlockStatsFlags", "disk", "path", false },
+    { "virDomainFSFreeze", "mountpoints", NULL, true },
+    { "virDomainFSThaw", "mountpoints", NULL, true },
+    { "virDomainGetBlockInfo", "disk", "path", false },
+    { "virDomainGetGuestInfo", "types", NULL, true },
+    { "virDomainInterfaceStats", "device", "path", false },
+    { "virDomainSetIOThreadParams", "iothread_id", "iothread_val", false },
+};
+
+bool vbPyArgOverride(const char *cname, const char *arg, const char **pyname, bool *has_default)
+{
+    for (size_t i = 0; i < sizeof(vbPyArgOverrides) / sizeof(vbPyArgOverrides[0]); i++) {
+        if (strcmp(vbPyArgOverrides[i].cname, cname) == 0 &&
+            strcmp(vbPyArgOverrides[i].arg, arg) == 0) {
+            if (vbPyArgOverrides[i].pyname)
+                *pyname = vbPyArgOverrides[i].pyname;
+            if (vbPyArgOverrides[i].has_default)
+                *has_default = true;
+            return true;
+        }
+    }
+    return false;
 }
 
 bool vbPyNoExcept(const char *cname)

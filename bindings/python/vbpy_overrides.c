@@ -195,3 +195,46 @@ VBPY_HW(virDomainMemoryStats)
     }
     return d;
 }
+
+/* dom.setTime(time=None, flags=0): time = {'seconds': int, 'nseconds': int},
+ * nseconds optional. */
+VBPY_HW(virDomainSetTime)
+{
+    static const char *const kwlist[] = { "time", "flags", NULL };
+    PyObject *argv[2];
+    if (vbpyParseArgs("setTime", args, nargs, kwnames, kwlist, 2, 0, argv) < 0)
+        return NULL;
+    virDomainPtr dom = vbpySelf(self);
+    if (!dom)
+        return NULL;
+    if (!argv[0] || !PyDict_Check(argv[0])) {
+        PyErr_Format(PyExc_TypeError, "argument 'time' must be dict, not %.100s",
+                     argv[0] ? Py_TYPE(argv[0])->tp_name : "None");
+        return NULL;
+    }
+    PyObject *py_seconds = PyDict_GetItemString(argv[0], "seconds");   /* borrowed */
+    PyObject *py_nseconds = PyDict_GetItemString(argv[0], "nseconds");
+    if (!py_seconds) {
+        PyErr_SetString(PyExc_KeyError, "time: missing 'seconds'");
+        return NULL;
+    }
+    long long seconds;
+    unsigned int nseconds, flags;
+    if (vbpyToLLong(py_seconds, "seconds", &seconds) < 0 ||
+        vbpyToUInt(py_nseconds, "nseconds", &nseconds) < 0 ||
+        vbpyToUInt(argv[1], "flags", &flags) < 0)
+        return NULL;
+    __typeof__(virDomainSetTime) *fn = VBPY_RESOLVE_NAMED(virDomainSetTime);
+    if (!fn)
+        return NULL;
+    int ret;
+    vbpyErr err = { .set = false };
+    Py_BEGIN_ALLOW_THREADS
+    ret = fn(dom, seconds, nseconds, flags);
+    if (ret == -1)
+        vbpyErrCapture(&err);
+    Py_END_ALLOW_THREADS
+    if (ret == -1)
+        return vbpyErrRaise(&err, "virDomainSetTime");
+    return PyLong_FromLong(ret);
+}

@@ -238,6 +238,7 @@ int vbpyModuleInit(PyObject *module, const vbpyModuleInfo *info);
 VBPY_HW(virDomainGetSecurityLabel);
 VBPY_HW(virDomainGetTime);
 VBPY_HW(virDomainMemoryStats);
+VBPY_HW(virDomainSetTime);
 VBPY_HW(virGetVersion);
 VBPY_HW(virNodeGetInfo);
 VBPY_HW(virNodeGetSecurityModel);

@@ -619,3 +619,46 @@ def test_wrong_arguments_never_crash():
                        timeout=300)
     assert r.returncode == 0, r.stderr[-3000:]
     assert int(r.stdout) > 1000
+
+
+def _our_params(fn):
+    import re
+    m = re.match(r"\w+\((.*?)\)", fn.__doc__ or "")
+    return [p.strip() for p in m.group(1).split(",") if p.strip()] if m else None
+
+
+# Parameters where virtbind deliberately differs from python3-libvirt: the XML
+# says "optional" (libvirt-python's generator ignores it for these).
+SIGNATURE_DIFFERENCES = {"virDomainMigrate3", "virDomainMigrateToURI3"}
+
+
+@needs_ref
+def test_signatures_match_python3_libvirt():
+    import inspect
+    wrong, compared = {}, 0
+    for cname, pyname in sorted(virtbind.__virtbind_manifest__.items()):
+        owner, _, attr = pyname.rpartition(".")
+        ref_fn = getattr(getattr(reflibvirt, owner) if owner else reflibvirt, attr, None)
+        ours = _our_params(getattr(getattr(virtbind, owner) if owner else virtbind, attr))
+        if ref_fn is None or ours is None or cname in SIGNATURE_DIFFERENCES:
+            continue
+        try:
+            sig = inspect.signature(ref_fn)
+        except (TypeError, ValueError):
+            continue
+        theirs = ["%s=%s" % (n, p.default) if p.default is not inspect.Parameter.empty else n
+                  for n, p in sig.parameters.items() if n != "self"]
+        compared += 1
+        if ours != theirs:
+            wrong[cname] = (ours, theirs)
+    assert compared > 350
+    assert not wrong
+
+
+def test_set_time_takes_a_dict(dom):
+    assert dom.setTime({"seconds": 1234, "nseconds": 5}) == 0
+    assert dom.setTime(time={"seconds": 1234}) == 0
+    with pytest.raises(KeyError):
+        dom.setTime({"nseconds": 1})
+    with pytest.raises(TypeError):
+        dom.setTime(1234)
