@@ -52,6 +52,7 @@ typedef struct {
     bool bytes;      /* a bytes parameter */
     bool tp;         /* a dict of typed parameters (input) */
     bool strs;       /* a list of str (input), with its count */
+    bool cpumap;     /* a CPU map given as a tuple of booleans, with its length */
     char *pyname;    /* parameter name ("from" -> "frm") */
 } vbPyArg;
 
@@ -457,7 +458,12 @@ static void classify(vbPyGen *g, int fi)
             break;
         case VB_ROLE_BYTES:
             /* libvirt-python takes CPU maps as tuples of booleans */
-            if (strcmp(a->name, "cpumap") == 0 || a->ctype.depth != 1 || a->dir != VB_DIR_IN ||
+            if (strcmp(a->name, "cpumap") == 0 && a->pair >= 0 && a->ctype.kind == VB_T_UCHAR &&
+                a->ctype.depth == 1 && p->host >= 0) {
+                pa->cpumap = true;
+                break;
+            }
+            if (a->ctype.depth != 1 || a->dir != VB_DIR_IN ||
                 (a->ctype.kind != VB_T_UCHAR && a->ctype.kind != VB_T_CHAR) ||
                 (a->pair < 0 && !simpleSize(a->size)))
                 goto unsupported;
@@ -567,7 +573,8 @@ static void classify(vbPyGen *g, int fi)
             p->nparams++;
             continue;
         }
-        bool ok = (partner->use == PA_PARAM && (partner->bytes || partner->strs)) ||
+        bool ok = (partner->use == PA_PARAM && (partner->bytes || partner->strs ||
+                                                partner->cpumap)) ||
                   (partner->use == PA_OUT && partner->out == PO_STRUCT &&
                    f->args[f->args[i].pair].size &&
                    strcmp(f->args[f->args[i].pair].size, "sizeof") == 0) ||
@@ -878,6 +885,10 @@ static void emitStub(vbPyGen *g, int fi)
                 OUT("    PyObject *py_%s = argv[%zu];   /* converted last: it allocates */\n"
                     "    char **c_%s = NULL;\n    Py_ssize_t c_%s_len = 0;\n",
                     a->name, n, a->name, a->name);
+            } else if (pa->cpumap) {
+                OUT("    PyObject *py_%s = argv[%zu];   /* converted last: it allocates */\n"
+                    "    unsigned char *c_%s = NULL;\n    Py_ssize_t c_%s_len = 0;\n",
+                    a->name, n, a->name, a->name);
             } else if (pa->bytes) {
                 OUT("    const void *c_%s;\n    Py_ssize_t c_%s_len;\n"
                     "    if (vbpyToBytes(argv[%zu], \"%s\", %s, &c_%s, &c_%s_len) < 0)\n"
@@ -959,7 +970,7 @@ static void emitStub(vbPyGen *g, int fi)
         if (partner->use == PA_OUT && partner->out == PO_STRUCT) {
             OUT("    %s c_%s = sizeof(c_%s);\n", scalarCType(a->ctype.kind), a->name,
                 f->args[a->pair].name);
-        } else if (partner->use == PA_PARAM && partner->strs) {
+        } else if (partner->use == PA_PARAM && (partner->strs || partner->cpumap)) {
             OUT("    %s c_%s = 0;\n", scalarCType(a->ctype.kind), a->name);
         } else if (partner->use == PA_PARAM) {
             OUT("    %s c_%s = (%s)c_%s_len;\n", scalarCType(a->ctype.kind), a->name,
@@ -984,6 +995,18 @@ static void emitStub(vbPyGen *g, int fi)
             a->name, p->args[i].pyname,
             (a->nullable || a->optional || p->args[i].has_default) ? "true" : "false", a->name,
             a->name, f->args[a->pair].name, scalarCType(f->args[a->pair].ctype.kind), a->name);
+    }
+    const vbArg *cpumap_in = NULL;
+    for (size_t i = 0; i < f->nargs; i++) {
+        const vbArg *a = &f->args[i];
+        if (p->args[i].use != PA_PARAM || !p->args[i].cpumap)
+            continue;
+        cpumap_in = a;
+        /* one bit per host CPU: the map's size comes from the connection */
+        OUT("    if (vbpyToCpumap(py_%s, \"%s\", self, &c_%s, &c_%s_len) < 0)\n"
+            "        return NULL;\n    c_%s = (%s)c_%s_len;\n",
+            a->name, p->args[i].pyname, a->name, a->name, f->args[a->pair].name,
+            scalarCType(f->args[a->pair].ctype.kind), a->name);
     }
     const vbArg *sized = NULL;
     for (size_t i = 0; i < f->nargs; i++) {
@@ -1078,6 +1101,8 @@ static void emitStub(vbPyGen *g, int fi)
             OUT("    vbpyTPRelease(c_%s, c_%s);\n", tp_in->name, f->args[f->tp_count_arg].name);
         if (strs_in)
             OUT("    vbpyFreeStringArray(c_%s, c_%s_len);\n", strs_in->name, strs_in->name);
+        if (cpumap_in)
+            OUT("    free(c_%s);\n", cpumap_in->name);
         if (fail && sized)
             OUT("    if (%s) {\n        free(c_%s);\n"
                 "        return vbpyErrRaise(&err, \"%s\");\n    }\n",

@@ -158,11 +158,16 @@ static const struct {
     const char *cname;
     const char *signature;
 } vbPyHandwrittenTable[] = {
+    { "virDomainGetEmulatorPinInfo", "emulatorPinInfo(flags=0) -> (bool per host CPU)" },
     { "virDomainGetSecurityLabel", "securityLabel() -> [label, enforcing]" },
     { "virDomainGetTime", "getTime(flags=0) -> {'seconds': int, 'nseconds': int}" },
+    { "virDomainGetVcpuPinInfo", "vcpuPinInfo(flags=0) -> [(bool per host CPU) per vcpu]" },
+    { "virDomainGetVcpus",
+      "vcpus() -> ([(number, state, cpuTime, cpu) per vcpu], [(bool per host CPU) per vcpu])" },
     { "virDomainMemoryStats", "memoryStats() -> {'actual': int, 'rss': int, ...}" },
     { "virDomainSetTime", "setTime(time=None, flags=0), time = {'seconds': int, 'nseconds': int}" },
     { "virGetVersion", "getVersion(name=None) -> libVer, or (libVer, typeVer) with a name" },
+    { "virNodeGetCPUMap", "getCPUMap(flags=0) -> (ncpus, [online bool per CPU], nonline)" },
     { "virNodeGetInfo",
       "getInfo() -> [model, memory MiB, cpus, mhz, nodes, sockets, cores, threads]" },
     { "virNodeGetSecurityModel", "getSecurityModel() -> [model, doi]" },
@@ -197,6 +202,7 @@ static const struct {
     { "virDomainGetBlockInfo", "disk", "path", false },
     { "virDomainGetGuestInfo", "types", NULL, true },
     { "virDomainInterfaceStats", "device", "path", false },
+    { "virDomainPinIOThread", "iothread_id", "iothread_val", false },
     { "virDomainSetIOThreadParams", "iothread_id", "iothread_val", false },
 };
 

@@ -238,3 +238,209 @@ VBPY_HW(virDomainSetTime)
         return vbpyErrRaise(&err, "virDomainSetTime");
     return PyLong_FromLong(ret);
 }
+
+/* ------------------------------------------------------------- CPU maps */
+
+/* The domain's vCPU count (virDomainGetInfo), -1 with an exception. */
+static int vbpyDomainVcpus(virDomainPtr dom)
+{
+    __typeof__(virDomainGetInfo) *fn = VBPY_RESOLVE_NAMED(virDomainGetInfo);
+    if (!fn)
+        return -1;
+    virDomainInfo info;
+    memset(&info, 0, sizeof(info));
+    int ret;
+    vbpyErr err = { .set = false };
+    Py_BEGIN_ALLOW_THREADS
+    ret = fn(dom, &info);
+    if (ret == -1)
+        vbpyErrCapture(&err);
+    Py_END_ALLOW_THREADS
+    if (ret == -1) {
+        vbpyErrRaise(&err, "virDomainGetInfo");
+        return -1;
+    }
+    return (int)info.nrVirtCpu;
+}
+
+/* [tuple of ncpus bools per map] for n maps of maplen bytes. */
+static PyObject *vbpyCpumapList(const unsigned char *maps, int n, int maplen, int ncpus)
+{
+    PyObject *list = PyList_New(n);
+    for (int i = 0; list && i < n; i++) {
+        PyObject *t = vbpyCpumapTuple(maps + (size_t)i * (size_t)maplen, ncpus);
+        if (!t) {
+            Py_CLEAR(list);
+            break;
+        }
+        PyList_SET_ITEM(list, i, t);
+    }
+    return list;
+}
+
+/* dom.vcpus(): ([(number, state, cpuTime, cpu)], [(bool per host CPU)]) */
+VBPY_HW(virDomainGetVcpus)
+{
+    if (vbpyParseArgs("vcpus", args, nargs, kwnames, NULL, 0, 0, NULL) < 0)
+        return NULL;
+    virDomainPtr dom = vbpySelf(self);
+    if (!dom)
+        return NULL;
+    __typeof__(virDomainGetVcpus) *fn = VBPY_RESOLVE_NAMED(virDomainGetVcpus);
+    if (!fn)
+        return NULL;
+    int ncpus = vbpyHostCPUs(self), nvcpus;
+    if (ncpus < 0 || (nvcpus = vbpyDomainVcpus(dom)) < 0)
+        return NULL;
+    int maplen = VIR_CPU_MAPLEN(ncpus);
+    virVcpuInfoPtr info = calloc(nvcpus ? (size_t)nvcpus : 1, sizeof(*info));
+    unsigned char *maps = calloc(nvcpus ? (size_t)nvcpus * (size_t)maplen : 1, 1);
+    if (!info || !maps) {
+        free(info);
+        free(maps);
+        return PyErr_NoMemory();
+    }
+    int n;
+    vbpyErr err = { .set = false };
+    Py_BEGIN_ALLOW_THREADS
+    n = fn(dom, info, nvcpus, maps, maplen);
+    if (n == -1)
+        vbpyErrCapture(&err);
+    Py_END_ALLOW_THREADS
+    PyObject *r = NULL;
+    if (n == -1) {
+        vbpyErrRaise(&err, "virDomainGetVcpus");
+    } else {
+        PyObject *infos = PyList_New(n);
+        for (int i = 0; infos && i < n; i++) {
+            PyObject *t = Py_BuildValue("(IiKi)", info[i].number, info[i].state,
+                                        (unsigned long long)info[i].cpuTime, info[i].cpu);
+            if (!t) {
+                Py_CLEAR(infos);
+                break;
+            }
+            PyList_SET_ITEM(infos, i, t);
+        }
+        PyObject *m = infos ? vbpyCpumapList(maps, n, maplen, ncpus) : NULL;
+        if (infos && m)
+            r = Py_BuildValue("(NN)", infos, m);
+        else {
+            Py_XDECREF(infos);
+            Py_XDECREF(m);
+        }
+    }
+    free(info);
+    free(maps);
+    return r;
+}
+
+/* dom.vcpuPinInfo(flags=0): [(bool per host CPU) per vcpu] */
+VBPY_HW(virDomainGetVcpuPinInfo)
+{
+    static const char *const kwlist[] = { "flags", NULL };
+    PyObject *argv[1];
+    if (vbpyParseArgs("vcpuPinInfo", args, nargs, kwnames, kwlist, 1, 0, argv) < 0)
+        return NULL;
+    virDomainPtr dom = vbpySelf(self);
+    if (!dom)
+        return NULL;
+    unsigned int flags;
+    if (vbpyToUInt(argv[0], "flags", &flags) < 0)
+        return NULL;
+    __typeof__(virDomainGetVcpuPinInfo) *fn = VBPY_RESOLVE_NAMED(virDomainGetVcpuPinInfo);
+    if (!fn)
+        return NULL;
+    int ncpus = vbpyHostCPUs(self), nvcpus;
+    if (ncpus < 0 || (nvcpus = vbpyDomainVcpus(dom)) < 0)
+        return NULL;
+    int maplen = VIR_CPU_MAPLEN(ncpus);
+    unsigned char *maps = calloc(nvcpus ? (size_t)nvcpus * (size_t)maplen : 1, 1);
+    if (!maps)
+        return PyErr_NoMemory();
+    int n;
+    vbpyErr err = { .set = false };
+    Py_BEGIN_ALLOW_THREADS
+    n = fn(dom, nvcpus, maps, maplen, flags);
+    if (n == -1)
+        vbpyErrCapture(&err);
+    Py_END_ALLOW_THREADS
+    PyObject *r = n == -1 ? vbpyErrRaise(&err, "virDomainGetVcpuPinInfo")
+                          : vbpyCpumapList(maps, n, maplen, ncpus);
+    free(maps);
+    return r;
+}
+
+/* dom.emulatorPinInfo(flags=0): (bool per host CPU) */
+VBPY_HW(virDomainGetEmulatorPinInfo)
+{
+    static const char *const kwlist[] = { "flags", NULL };
+    PyObject *argv[1];
+    if (vbpyParseArgs("emulatorPinInfo", args, nargs, kwnames, kwlist, 1, 0, argv) < 0)
+        return NULL;
+    virDomainPtr dom = vbpySelf(self);
+    if (!dom)
+        return NULL;
+    unsigned int flags;
+    if (vbpyToUInt(argv[0], "flags", &flags) < 0)
+        return NULL;
+    __typeof__(virDomainGetEmulatorPinInfo) *fn = VBPY_RESOLVE_NAMED(virDomainGetEmulatorPinInfo);
+    if (!fn)
+        return NULL;
+    int ncpus = vbpyHostCPUs(self);
+    if (ncpus < 0)
+        return NULL;
+    int maplen = VIR_CPU_MAPLEN(ncpus);
+    unsigned char *map = calloc(maplen ? (size_t)maplen : 1, 1);
+    if (!map)
+        return PyErr_NoMemory();
+    int ret;
+    vbpyErr err = { .set = false };
+    Py_BEGIN_ALLOW_THREADS
+    ret = fn(dom, map, maplen, flags);
+    if (ret == -1)
+        vbpyErrCapture(&err);
+    Py_END_ALLOW_THREADS
+    PyObject *r = ret == -1 ? vbpyErrRaise(&err, "virDomainGetEmulatorPinInfo")
+                            : vbpyCpumapTuple(map, ncpus);
+    free(map);
+    return r;
+}
+
+/* conn.getCPUMap(flags=0): (ncpus, [online bool per CPU], nonline) */
+VBPY_HW(virNodeGetCPUMap)
+{
+    static const char *const kwlist[] = { "flags", NULL };
+    PyObject *argv[1];
+    if (vbpyParseArgs("getCPUMap", args, nargs, kwnames, kwlist, 1, 0, argv) < 0)
+        return NULL;
+    virConnectPtr conn = vbpySelf(self);
+    if (!conn)
+        return NULL;
+    unsigned int flags;
+    if (vbpyToUInt(argv[0], "flags", &flags) < 0)
+        return NULL;
+    __typeof__(virNodeGetCPUMap) *fn = VBPY_RESOLVE_NAMED(virNodeGetCPUMap);
+    if (!fn)
+        return NULL;
+    unsigned char *map = NULL;
+    unsigned int online = 0;
+    int n;
+    vbpyErr err = { .set = false };
+    Py_BEGIN_ALLOW_THREADS
+    n = fn(conn, &map, &online, flags);
+    if (n == -1)
+        vbpyErrCapture(&err);
+    Py_END_ALLOW_THREADS
+    if (n == -1)
+        return vbpyErrRaise(&err, "virNodeGetCPUMap");
+    PyObject *bits = PyList_New(n);
+    for (int i = 0; bits && i < n; i++) {
+        PyObject *b = VIR_CPU_USED(map, i) ? Py_True : Py_False;
+        Py_INCREF(b);
+        PyList_SET_ITEM(bits, i, b);
+    }
+    free(map);
+    if (!bits)
+        return NULL;
+    return Py_BuildValue("(iNI)", n, bits, online);
+}

@@ -852,6 +852,85 @@ PyObject *vbpyTPToDict(virTypedParameterPtr params, int nparams, bool lib_alloca
     return d;
 }
 
+/* -------------------------------------------------------------- CPU maps */
+
+int vbpyHostCPUs(PyObject *obj)
+{
+    const vbpyClass *connCls = NULL;
+    for (size_t i = 0; i < vbpy_info->nclasses; i++)
+        if (strcmp(vbpy_info->classes[i]->name, "virConnect") == 0)
+            connCls = vbpy_info->classes[i];
+    PyObject *conn = connCls ? vbpyAncestor(obj, connCls) : NULL;
+    if (!conn) {
+        PyErr_SetString(PyExc_TypeError, "object has no connection");
+        return -1;
+    }
+    virConnectPtr c = vbpySelf(conn);
+    if (!c)
+        return -1;
+    vbpySym *sym = vbpyFindSym("virNodeGetCPUMap");
+    __typeof__(virNodeGetCPUMap) *fn = sym ? vbpyResolve(sym) : vbpyMissing("virNodeGetCPUMap");
+    if (!fn)
+        return -1;
+    int n;
+    vbpyErr err = { .set = false };
+    Py_BEGIN_ALLOW_THREADS
+    n = fn(c, NULL, NULL, 0);
+    if (n == -1)
+        vbpyErrCapture(&err);
+    Py_END_ALLOW_THREADS
+    if (n == -1) {
+        vbpyErrRaise(&err, "virNodeGetCPUMap");
+        return -1;
+    }
+    return n;
+}
+
+int vbpyToCpumap(PyObject *o, const char *arg, PyObject *self, unsigned char **map,
+                 Py_ssize_t *maplen)
+{
+    *map = NULL;
+    *maplen = 0;
+    if (!o || !PyTuple_Check(o)) {
+        PyErr_Format(PyExc_TypeError, "argument '%s' must be a tuple of bool, not %.100s", arg,
+                     o ? Py_TYPE(o)->tp_name : "None");
+        return -1;
+    }
+    int ncpus = vbpyHostCPUs(self);
+    if (ncpus < 0)
+        return -1;
+    Py_ssize_t len = VIR_CPU_MAPLEN(ncpus);
+    unsigned char *m = calloc(len ? (size_t)len : 1, 1);
+    if (!m) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    Py_ssize_t n = PyTuple_GET_SIZE(o);
+    for (Py_ssize_t i = 0; i < n && i < ncpus; i++) {
+        int b = PyObject_IsTrue(PyTuple_GET_ITEM(o, i));   /* as libvirt-python */
+        if (b < 0) {
+            free(m);
+            return -1;
+        }
+        if (b)
+            VIR_USE_CPU(m, i);
+    }
+    *map = m;
+    *maplen = len;
+    return 0;
+}
+
+PyObject *vbpyCpumapTuple(const unsigned char *map, int ncpus)
+{
+    PyObject *t = PyTuple_New(ncpus);
+    for (int i = 0; t && i < ncpus; i++) {
+        PyObject *b = VIR_CPU_USABLE(map, VIR_CPU_MAPLEN(ncpus), 0, i) ? Py_True : Py_False;
+        Py_INCREF(b);
+        PyTuple_SET_ITEM(t, i, b);
+    }
+    return t;
+}
+
 /* --------------------------------------------------------------- results */
 
 void vbpyFreeStrings(char **arr, size_t n)

@@ -170,6 +170,17 @@ PyObject *vbpyTPToDict(virTypedParameterPtr params, int nparams, bool lib_alloca
 int vbpyToStringArray(PyObject *o, const char *arg, bool nullable, char ***out, Py_ssize_t *n);
 void vbpyFreeStringArray(char **arr, Py_ssize_t n);
 
+/* The number of host CPUs, from the connection obj belongs to
+ * (virNodeGetCPUMap); -1 with an exception. */
+int vbpyHostCPUs(PyObject *obj);
+/* A tuple of booleans -> a malloc'd CPU map of VIR_CPU_MAPLEN(host CPUs)
+ * bytes (libvirt-python's rules: a tuple is required, items are truth
+ * values, items past the host's CPU count are ignored). */
+int vbpyToCpumap(PyObject *o, const char *arg, PyObject *self, unsigned char **map,
+                 Py_ssize_t *maplen);
+/* A CPU map -> a tuple of ncpus booleans. */
+PyObject *vbpyCpumapTuple(const unsigned char *map, int ncpus);
+
 /* An instance of cls; None only when nullable. */
 int vbpyToObject(PyObject *o, const char *arg, const vbpyClass *cls, bool nullable, void **out);
 
@@ -235,11 +246,15 @@ int vbpyModuleInit(PyObject *module, const vbpyModuleInfo *info);
 #define VBPY_HW(cname) \
     PyObject *vbpy_hw_##cname(PyObject *self, PyObject *const *args, Py_ssize_t nargs, \
                               PyObject *kwnames)
+VBPY_HW(virDomainGetEmulatorPinInfo);
 VBPY_HW(virDomainGetSecurityLabel);
 VBPY_HW(virDomainGetTime);
+VBPY_HW(virDomainGetVcpuPinInfo);
+VBPY_HW(virDomainGetVcpus);
 VBPY_HW(virDomainMemoryStats);
 VBPY_HW(virDomainSetTime);
 VBPY_HW(virGetVersion);
+VBPY_HW(virNodeGetCPUMap);
 VBPY_HW(virNodeGetInfo);
 VBPY_HW(virNodeGetSecurityModel);
 

@@ -662,3 +662,31 @@ def test_set_time_takes_a_dict(dom):
         dom.setTime({"nseconds": 1})
     with pytest.raises(TypeError):
         dom.setTime(1234)
+
+
+# ------------------------------------------------------------ CPU maps
+
+@needs_ref
+def test_cpu_maps_match_python3_libvirt(conn, dom, ref):
+    rdom = ref.lookupByName("test")
+    ours, theirs = dom.vcpus(), rdom.vcpus()
+    assert type(ours) is tuple and len(ours) == 2
+    assert [v[:2] + v[3:] for v in ours[0]] == [v[:2] + v[3:] for v in theirs[0]]  # cpuTime moves
+    assert ours[1] == theirs[1]
+    assert dom.vcpuPinInfo(0) == rdom.vcpuPinInfo(0)
+    assert dom.emulatorPinInfo() == rdom.emulatorPinInfo()
+    assert conn.getCPUMap() == ref.getCPUMap()
+
+
+def test_pin_vcpu_takes_a_tuple(dom):
+    ncpus = len(dom.emulatorPinInfo())
+    old = dom.vcpuPinInfo(0)[0]
+    try:
+        assert dom.pinVcpu(0, (True, False, True)) == 0
+        assert dom.vcpuPinInfo(0)[0] == (True, False, True) + (False,) * (ncpus - 3)
+        assert dom.pinVcpuFlags(0, (1, 1), 0) == 0   # truth values, as libvirt-python
+        assert dom.vcpuPinInfo(0)[0][:3] == (True, True, False)
+        with pytest.raises(TypeError):
+            dom.pinVcpu(0, [True])
+    finally:
+        dom.pinVcpu(0, old)
