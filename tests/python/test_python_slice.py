@@ -702,3 +702,17 @@ def test_pin_vcpu_takes_a_tuple(dom):
             dom.pinVcpu(0, [True])
     finally:
         dom.pinVcpu(0, old)
+
+
+# ------------------------------------------------------------ the suite twice
+
+@pytest.mark.skipif(os.environ.get("VIRTBIND_PY_NESTED") == "1", reason="already nested")
+def test_suite_twice_in_one_process():
+    """Refcount or lifetime bugs tend to show on a second run in one process."""
+    env = dict(os.environ, VIRTBIND_PY_NESTED="1", BUILD=BUILD)
+    code = ("import sys, pytest\n"
+            "args = ['-q', '-p', 'no:cacheprovider', %r]\n"
+            "sys.exit(pytest.main(args) or pytest.main(args))\n" % os.path.abspath(__file__))
+    r = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                       timeout=600, cwd=ROOT)
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-2000:]

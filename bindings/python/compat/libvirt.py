@@ -17,3 +17,9 @@ __virtbind_skip_reasons__ = _virtbind.__virtbind_skip_reasons__
 
 # libvirt-python exposes its C extension as libvirt.libvirtmod.
 libvirtmod = _virtbind
+
+# Typing aliases libvirt-python defines and libvirtaio evaluates at import.
+from typing import Callable as _Callable, TypeVar as _TypeVar  # noqa: E402
+_T = _TypeVar('_T')
+_EventCB = _Callable[[int, int, int, _T], None]
+_TimerCB = _Callable[[int, _T], None]
