@@ -136,10 +136,6 @@ static const struct {
     const char *cname;
     const char *reason;
 } vbPyDeferred[] = {
-    { "virDomainGetSchedulerParameters",
-      "typed parameters sized by virDomainGetSchedulerType: libvirt rejects a size probe" },
-    { "virDomainGetSchedulerParametersFlags",
-      "typed parameters sized by virDomainGetSchedulerType: libvirt rejects a size probe" },
     { "virDomainRevertToSnapshot",
       "libvirt-python hosts it on virDomain: revertToSnapshot(snap, flags=0)" },
 };
@@ -158,7 +154,13 @@ static const struct {
     const char *cname;
     const char *signature;
 } vbPyHandwrittenTable[] = {
+    { "virDomainGetBlockJobInfo", "blockJobInfo(path, flags=0) -> {'type', 'bandwidth', 'cur', 'end'}" },
+    { "virDomainGetDiskErrors", "diskErrors(flags=0) -> {disk: error}" },
     { "virDomainGetEmulatorPinInfo", "emulatorPinInfo(flags=0) -> (bool per host CPU)" },
+    { "virDomainGetJobStats", "jobStats(flags=0) -> {field: value, 'type': int}" },
+    { "virDomainGetSchedulerParameters", "schedulerParameters() -> {field: value}" },
+    { "virDomainGetSchedulerParametersFlags",
+      "schedulerParametersFlags(flags=0) -> {field: value}" },
     { "virDomainGetSecurityLabel", "securityLabel() -> [label, enforcing]" },
     { "virDomainGetTime", "getTime(flags=0) -> {'seconds': int, 'nseconds': int}" },
     { "virDomainGetVcpuPinInfo", "vcpuPinInfo(flags=0) -> [(bool per host CPU) per vcpu]" },
@@ -168,8 +170,10 @@ static const struct {
     { "virDomainSetTime", "setTime(time=None, flags=0), time = {'seconds': int, 'nseconds': int}" },
     { "virGetVersion", "getVersion(name=None) -> libVer, or (libVer, typeVer) with a name" },
     { "virNodeGetCPUMap", "getCPUMap(flags=0) -> (ncpus, [online bool per CPU], nonline)" },
+    { "virNodeGetCPUStats", "getCPUStats(cpuNum, flags=0) -> {field: value}" },
     { "virNodeGetInfo",
       "getInfo() -> [model, memory MiB, cpus, mhz, nodes, sockets, cores, threads]" },
+    { "virNodeGetMemoryStats", "getMemoryStats(cellNum, flags=0) -> {field: value}" },
     { "virNodeGetSecurityModel", "getSecurityModel() -> [model, doi]" },
 };
 

@@ -444,3 +444,261 @@ VBPY_HW(virNodeGetCPUMap)
         return NULL;
     return Py_BuildValue("(iNI)", n, bits, online);
 }
+
+/* ------------------------------------------------- sized by another call */
+
+/* The scheduler's parameter count (virDomainGetSchedulerType), -1 on error. */
+static int vbpySchedulerCount(virDomainPtr dom)
+{
+    __typeof__(virDomainGetSchedulerType) *fn = VBPY_RESOLVE_NAMED(virDomainGetSchedulerType);
+    if (!fn)
+        return -1;
+    int n = 0;
+    char *type;
+    vbpyErr err = { .set = false };
+    Py_BEGIN_ALLOW_THREADS
+    type = fn(dom, &n);
+    if (!type)
+        vbpyErrCapture(&err);
+    Py_END_ALLOW_THREADS
+    if (!type) {
+        vbpyErrRaise(&err, "virDomainGetSchedulerType");
+        return -1;
+    }
+    free(type);
+    return n;
+}
+
+/* dom.schedulerParameters() / schedulerParametersFlags(flags=0): dict; the
+ * count comes from virDomainGetSchedulerType (libvirt rejects a probe). */
+static PyObject *vbpySchedulerParameters(PyObject *self, PyObject *const *args, Py_ssize_t nargs,
+                                         PyObject *kwnames, bool with_flags)
+{
+    static const char *const kwlist[] = { "flags", NULL };
+    PyObject *argv[1] = { NULL };
+    const char *name = with_flags ? "schedulerParametersFlags" : "schedulerParameters";
+    if (vbpyParseArgs(name, args, nargs, kwnames, with_flags ? kwlist : NULL, with_flags ? 1 : 0,
+                      0, argv) < 0)
+        return NULL;
+    virDomainPtr dom = vbpySelf(self);
+    if (!dom)
+        return NULL;
+    unsigned int flags;
+    if (vbpyToUInt(argv[0], "flags", &flags) < 0)
+        return NULL;
+    __typeof__(virDomainGetSchedulerParameters) *fn = NULL;
+    __typeof__(virDomainGetSchedulerParametersFlags) *fnFlags = NULL;
+    if (with_flags ? !(fnFlags = VBPY_RESOLVE_NAMED(virDomainGetSchedulerParametersFlags))
+                   : !(fn = VBPY_RESOLVE_NAMED(virDomainGetSchedulerParameters)))
+        return NULL;
+    int n = vbpySchedulerCount(dom);
+    if (n < 0)
+        return NULL;
+    if (n == 0)
+        return PyDict_New();
+    virTypedParameterPtr params = calloc((size_t)n, sizeof(*params));
+    if (!params)
+        return PyErr_NoMemory();
+    int ret;
+    vbpyErr err = { .set = false };
+    Py_BEGIN_ALLOW_THREADS
+    ret = with_flags ? fnFlags(dom, params, &n, flags) : fn(dom, params, &n);
+    if (ret == -1)
+        vbpyErrCapture(&err);
+    Py_END_ALLOW_THREADS
+    if (ret == -1) {
+        free(params);
+        return vbpyErrRaise(&err, with_flags ? "virDomainGetSchedulerParametersFlags"
+                                             : "virDomainGetSchedulerParameters");
+    }
+    return vbpyTPToDict(params, n, false);
+}
+
+VBPY_HW(virDomainGetSchedulerParameters)
+{
+    return vbpySchedulerParameters(self, args, nargs, kwnames, false);
+}
+
+VBPY_HW(virDomainGetSchedulerParametersFlags)
+{
+    return vbpySchedulerParameters(self, args, nargs, kwnames, true);
+}
+
+/* conn.getCPUStats(cpuNum, flags=0) / getMemoryStats(cellNum, flags=0):
+ * {field: value}; the first call asks for the count.  The two libvirt
+ * structs have the same layout (char field[80]; unsigned long long value). */
+#define VBPY_NODE_STATS(FN, STRUCT, PYNAME, ARG)                                              \
+    VBPY_HW(FN)                                                                               \
+    {                                                                                         \
+        static const char *const kwlist[] = { ARG, "flags", NULL };                           \
+        PyObject *argv[2];                                                                    \
+        if (vbpyParseArgs(PYNAME, args, nargs, kwnames, kwlist, 2, 1, argv) < 0)              \
+            return NULL;                                                                      \
+        virConnectPtr conn = vbpySelf(self);                                                  \
+        if (!conn)                                                                            \
+            return NULL;                                                                      \
+        int num;                                                                              \
+        unsigned int flags;                                                                   \
+        if (vbpyToInt(argv[0], ARG, &num) < 0 || vbpyToUInt(argv[1], "flags", &flags) < 0)    \
+            return NULL;                                                                      \
+        __typeof__(FN) *fn = VBPY_RESOLVE_NAMED(FN);                                          \
+        if (!fn)                                                                              \
+            return NULL;                                                                      \
+        int n = 0, ret;                                                                       \
+        STRUCT *stats = NULL;                                                                 \
+        vbpyErr err = { .set = false };                                                       \
+        Py_BEGIN_ALLOW_THREADS                                                                \
+        ret = fn(conn, num, NULL, &n, flags);                                                 \
+        if (ret == -1)                                                                        \
+            vbpyErrCapture(&err);                                                             \
+        Py_END_ALLOW_THREADS                                                                  \
+        if (ret == -1)                                                                        \
+            return vbpyErrRaise(&err, #FN);                                                   \
+        if (n > 0) {                                                                          \
+            if (!(stats = calloc((size_t)n, sizeof(*stats))))                                 \
+                return PyErr_NoMemory();                                                      \
+            Py_BEGIN_ALLOW_THREADS                                                            \
+            ret = fn(conn, num, stats, &n, flags);                                            \
+            if (ret == -1)                                                                    \
+                vbpyErrCapture(&err);                                                         \
+            Py_END_ALLOW_THREADS                                                              \
+            if (ret == -1) {                                                                  \
+                free(stats);                                                                  \
+                return vbpyErrRaise(&err, #FN);                                               \
+            }                                                                                 \
+        }                                                                                     \
+        PyObject *d = PyDict_New();                                                           \
+        for (int i = 0; d && i < n; i++) {                                                    \
+            PyObject *v = PyLong_FromUnsignedLongLong(stats[i].value);                        \
+            if (!v || PyDict_SetItemString(d, stats[i].field, v) < 0)                         \
+                Py_CLEAR(d);                                                                  \
+            Py_XDECREF(v);                                                                    \
+        }                                                                                     \
+        free(stats);                                                                          \
+        return d;                                                                             \
+    }
+VBPY_NODE_STATS(virNodeGetCPUStats, virNodeCPUStats, "getCPUStats", "cpuNum")
+VBPY_NODE_STATS(virNodeGetMemoryStats, virNodeMemoryStats, "getMemoryStats", "cellNum")
+
+/* dom.diskErrors(flags=0): {disk: error} */
+VBPY_HW(virDomainGetDiskErrors)
+{
+    static const char *const kwlist[] = { "flags", NULL };
+    PyObject *argv[1];
+    if (vbpyParseArgs("diskErrors", args, nargs, kwnames, kwlist, 1, 0, argv) < 0)
+        return NULL;
+    virDomainPtr dom = vbpySelf(self);
+    if (!dom)
+        return NULL;
+    unsigned int flags;
+    if (vbpyToUInt(argv[0], "flags", &flags) < 0)
+        return NULL;
+    __typeof__(virDomainGetDiskErrors) *fn = VBPY_RESOLVE_NAMED(virDomainGetDiskErrors);
+    if (!fn)
+        return NULL;
+    int n;
+    vbpyErr err = { .set = false };
+    Py_BEGIN_ALLOW_THREADS
+    n = fn(dom, NULL, 0, flags);
+    if (n == -1)
+        vbpyErrCapture(&err);
+    Py_END_ALLOW_THREADS
+    if (n == -1)
+        return vbpyErrRaise(&err, "virDomainGetDiskErrors");
+    virDomainDiskErrorPtr errors = NULL;
+    if (n > 0) {
+        if (!(errors = calloc((size_t)n, sizeof(*errors))))
+            return PyErr_NoMemory();
+        int max = n;
+        Py_BEGIN_ALLOW_THREADS
+        n = fn(dom, errors, (unsigned int)max, flags);
+        if (n == -1)
+            vbpyErrCapture(&err);
+        Py_END_ALLOW_THREADS
+        if (n == -1) {
+            free(errors);
+            return vbpyErrRaise(&err, "virDomainGetDiskErrors");
+        }
+    }
+    PyObject *d = PyDict_New();
+    for (int i = 0; i < n; i++) {
+        PyObject *v = d ? PyLong_FromLong(errors[i].error) : NULL;
+        if (d && (!v || PyDict_SetItemString(d, errors[i].disk, v) < 0))
+            Py_CLEAR(d);
+        Py_XDECREF(v);
+        free(errors[i].disk);
+    }
+    free(errors);
+    return d;
+}
+
+/* dom.blockJobInfo(path, flags=0): {'type', 'bandwidth', 'cur', 'end'}, or {}
+ * when there is no job. */
+VBPY_HW(virDomainGetBlockJobInfo)
+{
+    static const char *const kwlist[] = { "path", "flags", NULL };
+    PyObject *argv[2];
+    if (vbpyParseArgs("blockJobInfo", args, nargs, kwnames, kwlist, 2, 1, argv) < 0)
+        return NULL;
+    virDomainPtr dom = vbpySelf(self);
+    if (!dom)
+        return NULL;
+    const char *path;
+    unsigned int flags;
+    if (vbpyToString(argv[0], "path", false, &path) < 0 ||
+        vbpyToUInt(argv[1], "flags", &flags) < 0)
+        return NULL;
+    __typeof__(virDomainGetBlockJobInfo) *fn = VBPY_RESOLVE_NAMED(virDomainGetBlockJobInfo);
+    if (!fn)
+        return NULL;
+    virDomainBlockJobInfo info;
+    memset(&info, 0, sizeof(info));
+    int ret;
+    vbpyErr err = { .set = false };
+    Py_BEGIN_ALLOW_THREADS
+    ret = fn(dom, path, &info, flags);
+    if (ret == -1)
+        vbpyErrCapture(&err);
+    Py_END_ALLOW_THREADS
+    if (ret == -1)
+        return vbpyErrRaise(&err, "virDomainGetBlockJobInfo");
+    if (ret == 0)
+        return PyDict_New();
+    return Py_BuildValue("{s:i,s:k,s:K,s:K}", "type", info.type, "bandwidth", info.bandwidth,
+                         "cur", (unsigned long long)info.cur, "end",
+                         (unsigned long long)info.end);
+}
+
+/* dom.jobStats(flags=0): the typed parameters plus 'type'. */
+VBPY_HW(virDomainGetJobStats)
+{
+    static const char *const kwlist[] = { "flags", NULL };
+    PyObject *argv[1];
+    if (vbpyParseArgs("jobStats", args, nargs, kwnames, kwlist, 1, 0, argv) < 0)
+        return NULL;
+    virDomainPtr dom = vbpySelf(self);
+    if (!dom)
+        return NULL;
+    unsigned int flags;
+    if (vbpyToUInt(argv[0], "flags", &flags) < 0)
+        return NULL;
+    __typeof__(virDomainGetJobStats) *fn = VBPY_RESOLVE_NAMED(virDomainGetJobStats);
+    if (!fn)
+        return NULL;
+    int type = 0, n = 0, ret;
+    virTypedParameterPtr params = NULL;
+    vbpyErr err = { .set = false };
+    Py_BEGIN_ALLOW_THREADS
+    ret = fn(dom, &type, &params, &n, flags);
+    if (ret == -1)
+        vbpyErrCapture(&err);
+    Py_END_ALLOW_THREADS
+    if (ret == -1)
+        return vbpyErrRaise(&err, "virDomainGetJobStats");
+    PyObject *d = vbpyTPToDict(params, n, true);
+    PyObject *t = d ? PyLong_FromLong(type) : NULL;
+    if (d && (!t || PyDict_SetItemString(d, "type", t) < 0))
+        Py_CLEAR(d);
+    Py_XDECREF(t);
+    return d;
+}

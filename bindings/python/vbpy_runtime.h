@@ -246,7 +246,12 @@ int vbpyModuleInit(PyObject *module, const vbpyModuleInfo *info);
 #define VBPY_HW(cname) \
     PyObject *vbpy_hw_##cname(PyObject *self, PyObject *const *args, Py_ssize_t nargs, \
                               PyObject *kwnames)
+VBPY_HW(virDomainGetBlockJobInfo);
+VBPY_HW(virDomainGetDiskErrors);
 VBPY_HW(virDomainGetEmulatorPinInfo);
+VBPY_HW(virDomainGetJobStats);
+VBPY_HW(virDomainGetSchedulerParameters);
+VBPY_HW(virDomainGetSchedulerParametersFlags);
 VBPY_HW(virDomainGetSecurityLabel);
 VBPY_HW(virDomainGetTime);
 VBPY_HW(virDomainGetVcpuPinInfo);
@@ -255,6 +260,8 @@ VBPY_HW(virDomainMemoryStats);
 VBPY_HW(virDomainSetTime);
 VBPY_HW(virGetVersion);
 VBPY_HW(virNodeGetCPUMap);
+VBPY_HW(virNodeGetCPUStats);
+VBPY_HW(virNodeGetMemoryStats);
 VBPY_HW(virNodeGetInfo);
 VBPY_HW(virNodeGetSecurityModel);
 
