@@ -702,3 +702,290 @@ VBPY_HW(virDomainGetJobStats)
     Py_XDECREF(t);
     return d;
 }
+
+/* ---------------------------------------------------------- struct lists */
+
+/* dom.getCPUStats(total, flags=0): [ {field: value} ] for the total, or one
+ * dict per host CPU (queried 128 at a time, as libvirt-python does). */
+VBPY_HW(virDomainGetCPUStats)
+{
+    static const char *const kwlist[] = { "total", "flags", NULL };
+    PyObject *argv[2];
+    if (vbpyParseArgs("getCPUStats", args, nargs, kwnames, kwlist, 2, 1, argv) < 0)
+        return NULL;
+    virDomainPtr dom = vbpySelf(self);
+    if (!dom)
+        return NULL;
+    bool total;
+    unsigned int flags;
+    if (vbpyToBool(argv[0], "total", &total) < 0 || vbpyToUInt(argv[1], "flags", &flags) < 0)
+        return NULL;
+    __typeof__(virDomainGetCPUStats) *fn = VBPY_RESOLVE_NAMED(virDomainGetCPUStats);
+    if (!fn)
+        return NULL;
+    int ncpus = 1, nparams, start = total ? -1 : 0;
+    vbpyErr err = { .set = false };
+    Py_BEGIN_ALLOW_THREADS
+    if (!total)
+        ncpus = fn(dom, NULL, 0, 0, 0, flags);
+    nparams = ncpus < 0 ? -1 : fn(dom, NULL, 0, start, 1, flags);
+    if (ncpus < 0 || nparams < 0)
+        vbpyErrCapture(&err);
+    Py_END_ALLOW_THREADS
+    if (ncpus < 0 || nparams < 0)
+        return vbpyErrRaise(&err, "virDomainGetCPUStats");
+    int chunk = ncpus < 128 ? ncpus : 128;
+    size_t slots = (size_t)nparams * (size_t)(chunk > 0 ? chunk : 1);
+    virTypedParameterPtr params = calloc(slots ? slots : 1, sizeof(*params));
+    PyObject *list = params ? PyList_New(0) : PyErr_NoMemory();
+    __typeof__(virTypedParamsClear) *clear = VBPY_RESOLVE_NAMED(virTypedParamsClear);
+    while (list && ncpus > 0) {
+        int queried = ncpus < chunk ? ncpus : chunk, got = 0;
+        if (nparams) {
+            Py_BEGIN_ALLOW_THREADS
+            got = fn(dom, params, (unsigned int)nparams, start, (unsigned int)queried, flags);
+            if (got < 0)
+                vbpyErrCapture(&err);
+            Py_END_ALLOW_THREADS
+            if (got < 0) {
+                Py_CLEAR(list);
+                vbpyErrRaise(&err, "virDomainGetCPUStats");
+                break;
+            }
+        }
+        for (int i = 0; list && i < queried; i++) {
+            /* vbpyTPToDict would clear and free: copy out by hand instead */
+            PyObject *d = PyDict_New();
+            for (int k = 0; d && k < got; k++) {
+                virTypedParameterPtr p = &params[(size_t)i * (size_t)nparams + (size_t)k];
+                PyObject *v = NULL;
+                switch (p->type) {
+                case VIR_TYPED_PARAM_INT: v = PyLong_FromLong(p->value.i); break;
+                case VIR_TYPED_PARAM_UINT: v = PyLong_FromUnsignedLong(p->value.ui); break;
+                case VIR_TYPED_PARAM_LLONG: v = PyLong_FromLongLong(p->value.l); break;
+                case VIR_TYPED_PARAM_ULLONG: v = PyLong_FromUnsignedLongLong(p->value.ul); break;
+                case VIR_TYPED_PARAM_DOUBLE: v = PyFloat_FromDouble(p->value.d); break;
+                case VIR_TYPED_PARAM_BOOLEAN: v = PyBool_FromLong(p->value.b); break;
+                case VIR_TYPED_PARAM_STRING: v = vbpyFromString(p->value.s, false); break;
+                default: continue;
+                }
+                if (!v || PyDict_SetItemString(d, p->field, v) < 0)
+                    Py_CLEAR(d);
+                Py_XDECREF(v);
+            }
+            if (!d || PyList_Append(list, d) < 0)
+                Py_CLEAR(list);
+            Py_XDECREF(d);
+        }
+        if (clear)
+            clear(params, (int)slots);
+        start += queried;
+        ncpus -= queried;
+    }
+    free(params);
+    return list;
+}
+
+/* dom.interfaceAddresses(source, flags=0):
+ * {name: {'hwaddr': str|None, 'addrs': [{'addr', 'prefix', 'type'}]}} */
+VBPY_HW(virDomainInterfaceAddresses)
+{
+    static const char *const kwlist[] = { "source", "flags", NULL };
+    PyObject *argv[2];
+    if (vbpyParseArgs("interfaceAddresses", args, nargs, kwnames, kwlist, 2, 1, argv) < 0)
+        return NULL;
+    virDomainPtr dom = vbpySelf(self);
+    if (!dom)
+        return NULL;
+    unsigned int source, flags;
+    if (vbpyToUInt(argv[0], "source", &source) < 0 || vbpyToUInt(argv[1], "flags", &flags) < 0)
+        return NULL;
+    __typeof__(virDomainInterfaceAddresses) *fn = VBPY_RESOLVE_NAMED(virDomainInterfaceAddresses);
+    __typeof__(virDomainInterfaceFree) *ifree = VBPY_RESOLVE_NAMED(virDomainInterfaceFree);
+    if (!fn || !ifree)
+        return NULL;
+    virDomainInterfacePtr *ifaces = NULL;
+    int n;
+    vbpyErr err = { .set = false };
+    Py_BEGIN_ALLOW_THREADS
+    n = fn(dom, &ifaces, source, flags);
+    if (n == -1)
+        vbpyErrCapture(&err);
+    Py_END_ALLOW_THREADS
+    if (n == -1)
+        return vbpyErrRaise(&err, "virDomainInterfaceAddresses");
+    PyObject *d = PyDict_New();
+    for (int i = 0; i < n; i++) {
+        virDomainInterfacePtr it = ifaces[i];
+        PyObject *addrs = d ? PyList_New((Py_ssize_t)it->naddrs) : NULL;
+        for (size_t k = 0; addrs && k < it->naddrs; k++) {
+            PyObject *a = Py_BuildValue("{s:N,s:I,s:i}", "addr", vbpyFromString(it->addrs[k].addr, false),
+                                        "prefix", it->addrs[k].prefix, "type", it->addrs[k].type);
+            if (!a)
+                Py_CLEAR(addrs);
+            else
+                PyList_SET_ITEM(addrs, (Py_ssize_t)k, a);
+        }
+        PyObject *e = addrs ? Py_BuildValue("{s:N,s:N}", "hwaddr", vbpyFromString(it->hwaddr, false),
+                                            "addrs", addrs)
+                            : NULL;
+        if (d && (!e || PyDict_SetItemString(d, it->name, e) < 0))
+            Py_CLEAR(d);
+        Py_XDECREF(e);
+        ifree(it);
+    }
+    free(ifaces);
+    return d;
+}
+
+/* dom.fsInfo(flags=0): [(mountpoint, name, fstype, [devAlias, ...])] */
+VBPY_HW(virDomainGetFSInfo)
+{
+    static const char *const kwlist[] = { "flags", NULL };
+    PyObject *argv[1];
+    if (vbpyParseArgs("fsInfo", args, nargs, kwnames, kwlist, 1, 0, argv) < 0)
+        return NULL;
+    virDomainPtr dom = vbpySelf(self);
+    if (!dom)
+        return NULL;
+    unsigned int flags;
+    if (vbpyToUInt(argv[0], "flags", &flags) < 0)
+        return NULL;
+    __typeof__(virDomainGetFSInfo) *fn = VBPY_RESOLVE_NAMED(virDomainGetFSInfo);
+    __typeof__(virDomainFSInfoFree) *ffree = VBPY_RESOLVE_NAMED(virDomainFSInfoFree);
+    if (!fn || !ffree)
+        return NULL;
+    virDomainFSInfoPtr *info = NULL;
+    int n;
+    vbpyErr err = { .set = false };
+    Py_BEGIN_ALLOW_THREADS
+    n = fn(dom, &info, flags);
+    if (n == -1)
+        vbpyErrCapture(&err);
+    Py_END_ALLOW_THREADS
+    if (n == -1)
+        return vbpyErrRaise(&err, "virDomainGetFSInfo");
+    PyObject *list = PyList_New(0);
+    for (int i = 0; i < n; i++) {
+        virDomainFSInfoPtr fs = info[i];
+        PyObject *aliases = list ? PyList_New((Py_ssize_t)fs->ndevAlias) : NULL;
+        for (size_t k = 0; aliases && k < fs->ndevAlias; k++) {
+            PyObject *s = vbpyFromString(fs->devAlias[k], false);
+            if (!s)
+                Py_CLEAR(aliases);
+            else
+                PyList_SET_ITEM(aliases, (Py_ssize_t)k, s);
+        }
+        PyObject *t = aliases ? Py_BuildValue("(NNNN)", vbpyFromString(fs->mountpoint, false),
+                                              vbpyFromString(fs->name, false),
+                                              vbpyFromString(fs->fstype, false), aliases)
+                              : NULL;
+        if (list && (!t || PyList_Append(list, t) < 0))
+            Py_CLEAR(list);
+        Py_XDECREF(t);
+        ffree(fs);
+    }
+    free(info);
+    return list;
+}
+
+/* dom.ioThreadInfo(flags=0): [(iothread_id, [bool per host CPU])] */
+VBPY_HW(virDomainGetIOThreadInfo)
+{
+    static const char *const kwlist[] = { "flags", NULL };
+    PyObject *argv[1];
+    if (vbpyParseArgs("ioThreadInfo", args, nargs, kwnames, kwlist, 1, 0, argv) < 0)
+        return NULL;
+    virDomainPtr dom = vbpySelf(self);
+    if (!dom)
+        return NULL;
+    unsigned int flags;
+    if (vbpyToUInt(argv[0], "flags", &flags) < 0)
+        return NULL;
+    __typeof__(virDomainGetIOThreadInfo) *fn = VBPY_RESOLVE_NAMED(virDomainGetIOThreadInfo);
+    __typeof__(virDomainIOThreadInfoFree) *tfree = VBPY_RESOLVE_NAMED(virDomainIOThreadInfoFree);
+    if (!fn || !tfree)
+        return NULL;
+    int ncpus = vbpyHostCPUs(self);
+    if (ncpus < 0)
+        return NULL;
+    virDomainIOThreadInfoPtr *info = NULL;
+    int n;
+    vbpyErr err = { .set = false };
+    Py_BEGIN_ALLOW_THREADS
+    n = fn(dom, &info, flags);
+    if (n == -1)
+        vbpyErrCapture(&err);
+    Py_END_ALLOW_THREADS
+    if (n == -1)
+        return vbpyErrRaise(&err, "virDomainGetIOThreadInfo");
+    PyObject *list = PyList_New(0);
+    for (int i = 0; i < n; i++) {
+        virDomainIOThreadInfoPtr t = info[i];
+        PyObject *map = list ? PyList_New(ncpus) : NULL;   /* a list here, as libvirt-python */
+        for (int c = 0; map && c < ncpus; c++) {
+            PyObject *b = VIR_CPU_USABLE(t->cpumap, t->cpumaplen, 0, c) ? Py_True : Py_False;
+            Py_INCREF(b);
+            PyList_SET_ITEM(map, c, b);
+        }
+        PyObject *e = map ? Py_BuildValue("(IN)", t->iothread_id, map) : NULL;
+        if (list && (!e || PyList_Append(list, e) < 0))
+            Py_CLEAR(list);
+        Py_XDECREF(e);
+        tfree(t);
+    }
+    free(info);
+    return list;
+}
+
+/* net.DHCPLeases(mac=None, flags=0): [ {'iface', 'expirytime', 'type', 'mac',
+ * 'iaid', 'ipaddr', 'prefix', 'hostname', 'clientid'} ] */
+VBPY_HW(virNetworkGetDHCPLeases)
+{
+    static const char *const kwlist[] = { "mac", "flags", NULL };
+    PyObject *argv[2];
+    if (vbpyParseArgs("DHCPLeases", args, nargs, kwnames, kwlist, 2, 0, argv) < 0)
+        return NULL;
+    virNetworkPtr net = vbpySelf(self);
+    if (!net)
+        return NULL;
+    const char *mac;
+    unsigned int flags;
+    if (vbpyToString(argv[0], "mac", true, &mac) < 0 || vbpyToUInt(argv[1], "flags", &flags) < 0)
+        return NULL;
+    __typeof__(virNetworkGetDHCPLeases) *fn = VBPY_RESOLVE_NAMED(virNetworkGetDHCPLeases);
+    __typeof__(virNetworkDHCPLeaseFree) *lfree = VBPY_RESOLVE_NAMED(virNetworkDHCPLeaseFree);
+    if (!fn || !lfree)
+        return NULL;
+    virNetworkDHCPLeasePtr *leases = NULL;
+    int n;
+    vbpyErr err = { .set = false };
+    Py_BEGIN_ALLOW_THREADS
+    n = fn(net, mac, &leases, flags);
+    if (n == -1)
+        vbpyErrCapture(&err);
+    Py_END_ALLOW_THREADS
+    if (n == -1)
+        return vbpyErrRaise(&err, "virNetworkGetDHCPLeases");
+    PyObject *list = PyList_New(0);
+    for (int i = 0; i < n; i++) {
+        virNetworkDHCPLeasePtr l = leases[i];
+        PyObject *e = list ? Py_BuildValue("{s:N,s:L,s:i,s:N,s:N,s:N,s:I,s:N,s:N}",
+                                           "iface", vbpyFromString(l->iface, false),
+                                           "expirytime", (long long)l->expirytime,
+                                           "type", l->type,
+                                           "mac", vbpyFromString(l->mac, false),
+                                           "iaid", vbpyFromString(l->iaid, false),
+                                           "ipaddr", vbpyFromString(l->ipaddr, false),
+                                           "prefix", l->prefix,
+                                           "hostname", vbpyFromString(l->hostname, false),
+                                           "clientid", vbpyFromString(l->clientid, false))
+                           : NULL;
+        if (list && (!e || PyList_Append(list, e) < 0))
+            Py_CLEAR(list);
+        Py_XDECREF(e);
+        lfree(l);
+    }
+    free(leases);
+    return list;
+}

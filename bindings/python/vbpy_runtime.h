@@ -247,8 +247,11 @@ int vbpyModuleInit(PyObject *module, const vbpyModuleInfo *info);
     PyObject *vbpy_hw_##cname(PyObject *self, PyObject *const *args, Py_ssize_t nargs, \
                               PyObject *kwnames)
 VBPY_HW(virDomainGetBlockJobInfo);
+VBPY_HW(virDomainGetCPUStats);
 VBPY_HW(virDomainGetDiskErrors);
 VBPY_HW(virDomainGetEmulatorPinInfo);
+VBPY_HW(virDomainGetFSInfo);
+VBPY_HW(virDomainGetIOThreadInfo);
 VBPY_HW(virDomainGetJobStats);
 VBPY_HW(virDomainGetSchedulerParameters);
 VBPY_HW(virDomainGetSchedulerParametersFlags);
@@ -256,9 +259,11 @@ VBPY_HW(virDomainGetSecurityLabel);
 VBPY_HW(virDomainGetTime);
 VBPY_HW(virDomainGetVcpuPinInfo);
 VBPY_HW(virDomainGetVcpus);
+VBPY_HW(virDomainInterfaceAddresses);
 VBPY_HW(virDomainMemoryStats);
 VBPY_HW(virDomainSetTime);
 VBPY_HW(virGetVersion);
+VBPY_HW(virNetworkGetDHCPLeases);
 VBPY_HW(virNodeGetCPUMap);
 VBPY_HW(virNodeGetCPUStats);
 VBPY_HW(virNodeGetMemoryStats);
