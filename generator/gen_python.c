@@ -53,6 +53,8 @@ typedef struct {
     bool tp;         /* a dict of typed parameters (input) */
     bool strs;       /* a list of str (input), with its count */
     bool cpumap;     /* a CPU map given as a tuple of booleans, with its length */
+    bool ints;       /* a list of int (input), with its count */
+    bool check_len;  /* a visible count that must equal its list's length */
     char *pyname;    /* parameter name ("from" -> "frm") */
 } vbPyArg;
 
@@ -354,6 +356,8 @@ static void classify(vbPyGen *g, int fi)
         p->kind = PF_HANDWRITTEN;
         if (f->cls >= 0 && f->self_arg >= 0 && f->src != VB_SRC_QEMU && f->src != VB_SRC_LXC)
             p->host = f->cls;
+        if (vbPyHandwrittenHost(f->name))
+            p->host = vbModelFindClass(m, vbPyHandwrittenHost(f->name));
         p->pyname = vbPyMethodName(m, fi, p->host);
         return;
     }
@@ -479,6 +483,12 @@ static void classify(vbPyGen *g, int fi)
                 goto unsupported;
             pa->bytes = true;
             break;
+        case VB_ROLE_INT_ARRAY:
+            if ((a->ctype.kind != VB_T_INT && a->ctype.kind != VB_T_UINT) || a->ctype.depth != 1 ||
+                a->pair < 0 || f->args[a->pair].role != VB_ROLE_LENGTH)
+                goto unsupported;
+            pa->ints = true;
+            break;
         case VB_ROLE_STRING_ARRAY:
             if (a->ctype.kind != VB_T_CHAR || a->ctype.depth != 2 || a->dir != VB_DIR_IN ||
                 a->pair < 0)
@@ -583,8 +593,17 @@ static void classify(vbPyGen *g, int fi)
             p->nparams++;
             continue;
         }
+        if (partner->use == PA_PARAM && partner->ints &&
+            vbPyVisibleCount(f->name, f->args[i].name)) {
+            /* libvirt-python keeps this count (sendKey's nkeycodes) */
+            pa->use = PA_PARAM;
+            pa->check_len = true;
+            pa->pyname = xstrdup(f->args[i].name);
+            p->nparams++;
+            continue;
+        }
         bool ok = (partner->use == PA_PARAM && (partner->bytes || partner->strs ||
-                                                partner->cpumap)) ||
+                                                partner->cpumap || partner->ints)) ||
                   (partner->use == PA_OUT && partner->out == PO_STRUCT &&
                    f->args[f->args[i].pair].size &&
                    strcmp(f->args[f->args[i].pair].size, "sizeof") == 0) ||
@@ -895,6 +914,10 @@ static void emitStub(vbPyGen *g, int fi)
                 OUT("    PyObject *py_%s = argv[%zu];   /* converted last: it allocates */\n"
                     "    char **c_%s = NULL;\n    Py_ssize_t c_%s_len = 0;\n",
                     a->name, n, a->name, a->name);
+            } else if (pa->ints) {
+                OUT("    PyObject *py_%s = argv[%zu];   /* converted last: it allocates */\n"
+                    "    %s *c_%s = NULL;\n    Py_ssize_t c_%s_len = 0;\n",
+                    a->name, n, scalarCType(a->ctype.kind), a->name, a->name);
             } else if (pa->cpumap) {
                 OUT("    PyObject *py_%s = argv[%zu];   /* converted last: it allocates */\n"
                     "    unsigned char *c_%s = NULL;\n    Py_ssize_t c_%s_len = 0;\n",
@@ -980,7 +1003,7 @@ static void emitStub(vbPyGen *g, int fi)
         if (partner->use == PA_OUT && partner->out == PO_STRUCT) {
             OUT("    %s c_%s = sizeof(c_%s);\n", scalarCType(a->ctype.kind), a->name,
                 f->args[a->pair].name);
-        } else if (partner->use == PA_PARAM && (partner->strs || partner->cpumap)) {
+        } else if (partner->use == PA_PARAM && (partner->strs || partner->cpumap || partner->ints)) {
             OUT("    %s c_%s = 0;\n", scalarCType(a->ctype.kind), a->name);
         } else if (partner->use == PA_PARAM) {
             OUT("    %s c_%s = (%s)c_%s_len;\n", scalarCType(a->ctype.kind), a->name,
@@ -1005,6 +1028,25 @@ static void emitStub(vbPyGen *g, int fi)
             a->name, p->args[i].pyname,
             (a->nullable || a->optional || p->args[i].has_default) ? "true" : "false", a->name,
             a->name, f->args[a->pair].name, scalarCType(f->args[a->pair].ctype.kind), a->name);
+    }
+    const vbArg *ints_in = NULL;
+    for (size_t i = 0; i < f->nargs; i++) {
+        const vbArg *a = &f->args[i];
+        if (p->args[i].use != PA_PARAM || !p->args[i].ints)
+            continue;
+        ints_in = a;
+        const vbArg *len = &f->args[a->pair];
+        OUT("    if (vbpyToIntArray(py_%s, \"%s\", %s, (void **)&c_%s, &c_%s_len) < 0)\n"
+            "        return NULL;\n",
+            a->name, p->args[i].pyname, a->ctype.kind == VB_T_UINT ? "true" : "false", a->name,
+            a->name);
+        if (p->args[a->pair].check_len)
+            OUT("    if ((Py_ssize_t)c_%s != c_%s_len) {\n        free(c_%s);\n"
+                "        PyErr_SetString(PyExc_ValueError, \"%s must be len(%s)\");\n"
+                "        return NULL;\n    }\n",
+                len->name, a->name, a->name, p->args[a->pair].pyname, p->args[i].pyname);
+        else
+            OUT("    c_%s = (%s)c_%s_len;\n", len->name, scalarCType(len->ctype.kind), a->name);
     }
     const vbArg *cpumap_in = NULL;
     for (size_t i = 0; i < f->nargs; i++) {
@@ -1113,6 +1155,8 @@ static void emitStub(vbPyGen *g, int fi)
             OUT("    vbpyFreeStringArray(c_%s, c_%s_len);\n", strs_in->name, strs_in->name);
         if (cpumap_in)
             OUT("    free(c_%s);\n", cpumap_in->name);
+        if (ints_in)
+            OUT("    free(c_%s);\n", ints_in->name);
         if (fail && sized)
             OUT("    if (%s) {\n        free(c_%s);\n"
                 "        return vbpyErrRaise(&err, \"%s\");\n    }\n",
@@ -1386,6 +1430,24 @@ static int cmpPyName(const void *a, const void *b, void *ctx)
     return c ? c : strcmp(g->m->functions[pa->fn].name, g->m->functions[pb->fn].name);
 }
 
+/* Whether class c gets accessor a: it has the ancestor and no bound method
+ * of that name already (the model's parent getters come first). */
+static bool accessorApplies(const vbPyGen *g, int c, const vbPyAccessor *a)
+{
+    const vbModel *m = g->m;
+    if (a->cls && strcmp(a->cls, m->classes[c].name) != 0)
+        return false;
+    int anc = vbModelFindClass(m, a->ancestor);
+    if (anc < 0 || anc == c || !isClassAncestor(m, anc, c))
+        return false;
+    for (size_t i = 0; i < m->nfunctions; i++) {
+        const vbPyFn *p = &g->fns[i];
+        if (isBound(p) && p->host == c && strcmp(p->pyname, a->pyname) == 0)
+            return false;
+    }
+    return true;
+}
+
 static void emitTables(vbPyGen *g)
 {
     const vbModel *m = g->m;
@@ -1397,6 +1459,16 @@ static void emitTables(vbPyGen *g)
             byPy[nb++] = g->order[k];
     qsort_r(byPy, nb, sizeof(int), cmpPyName, g);
 
+    OUT("/* ---------------------------------------------------------- accessors */\n\n");
+    for (size_t c = 0; c < m->nclasses; c++) {
+        if (!classEmitted(m, c))
+            continue;
+        for (size_t k = 0; vbPyAccessors[k].pyname; k++)
+            if (accessorApplies(g, (int)c, &vbPyAccessors[k]))
+                OUT("static PyObject *\nvbpy_%s_%s(PyObject *self, PyObject *unused)\n{\n"
+                    "    (void)unused;\n    return vbpyGetAncestor(self, &vbpy_class_%s);\n}\n\n",
+                    m->classes[c].name, vbPyAccessors[k].pyname, vbPyAccessors[k].ancestor);
+    }
     OUT("/* ------------------------------------------------------ method tables */\n\n");
     for (size_t c = 0; c < m->nclasses; c++) {
         if (!classEmitted(m, c))
@@ -1405,6 +1477,11 @@ static void emitTables(vbPyGen *g)
         for (size_t i = 0; i < nb; i++)
             if (isBound(&g->fns[byPy[i]]) && g->fns[byPy[i]].host == (int)c)
                 emitMethodDef(g, byPy[i]);
+        for (size_t k = 0; vbPyAccessors[k].pyname; k++)
+            if (accessorApplies(g, (int)c, &vbPyAccessors[k]))
+                OUT("    { \"%s\", vbpy_%s_%s, METH_NOARGS, \"%s() -> its %s (the wrapper)\" },\n",
+                    vbPyAccessors[k].pyname, m->classes[c].name, vbPyAccessors[k].pyname,
+                    vbPyAccessors[k].pyname, vbPyAccessors[k].ancestor);
         OUT("    { NULL, NULL, 0, NULL },\n};\n\n");
     }
     OUT("static PyMethodDef vbpy_module_methods[] = {\n");
@@ -1589,8 +1666,16 @@ static void emitInit(vbPyGen *g)
         "    PyObject *module = PyModule_Create(&vbpy_module);\n"
         "    if (!module)\n        return NULL;\n"
         "    if (vbpyModuleInit(module, &vbpy_info) < 0) {\n"
-        "        Py_DECREF(module);\n        return NULL;\n    }\n"
-        "    return module;\n}\n");
+        "        Py_DECREF(module);\n        return NULL;\n    }\n");
+    for (size_t k = 0; vbPyClassAttrs[k].cls; k++) {
+        int c = vbModelFindClass(m, vbPyClassAttrs[k].cls);
+        if (c < 0 || !classEmitted(m, (size_t)c))
+            continue;
+        OUT("    if (vbpyClassAttr(&vbpy_class_%s, \"%s\", %lldLL) < 0) {\n"
+            "        Py_DECREF(module);\n        return NULL;\n    }\n",
+            vbPyClassAttrs[k].cls, vbPyClassAttrs[k].name, vbPyClassAttrs[k].value);
+    }
+    OUT("    return module;\n}\n");
 }
 
 /* Two functions may map to one Python name in one namespace: the first C

@@ -23,10 +23,30 @@ const char *vbPyDeferredReason(const char *cname);
 /* Functions with a hand-written runtime stub (vbpy_hw_<C name>): their
  * Python signature, or NULL. */
 const char *vbPyHandwritten(const char *cname);
+/* The class libvirt-python puts a hand-written function on, when not the
+ * model's (virDomainRevertToSnapshot: virDomain), or NULL. */
+const char *vbPyHandwrittenHost(const char *cname);
 
 /* Apply libvirt-python's parameter name / default for C argument arg of
  * cname, if it differs; returns whether an override exists. */
 bool vbPyArgOverride(const char *cname, const char *arg, const char **pyname, bool *has_default);
+
+typedef struct {
+    const char *cls;       /* NULL: every class that has the ancestor */
+    const char *pyname;
+    const char *ancestor;
+} vbPyAccessor;
+extern const vbPyAccessor vbPyAccessors[];
+
+typedef struct {
+    const char *cls;
+    const char *name;
+    long long value;
+} vbPyClassAttr;
+extern const vbPyClassAttr vbPyClassAttrs[];
+
+/* A list's count libvirt-python keeps as a parameter (sendKey's nkeycodes). */
+bool vbPyVisibleCount(const char *cname, const char *arg);
 
 /* libvirt-python's "return None instead of raising" functions. */
 bool vbPyNoExcept(const char *cname);

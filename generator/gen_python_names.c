@@ -136,13 +136,14 @@ static const struct {
     const char *cname;
     const char *reason;
 } vbPyDeferred[] = {
-    { "virDomainRevertToSnapshot",
-      "libvirt-python hosts it on virDomain: revertToSnapshot(snap, flags=0)" },
+    { "virNodeAllocPages", "libvirt-python takes a dict {page size: count}" },
+    { "virNodeGetFreePages", "libvirt-python returns a dict {cell: {page size: count}}" },
+    { NULL, NULL },
 };
 
 const char *vbPyDeferredReason(const char *cname)
 {
-    for (size_t i = 0; i < sizeof(vbPyDeferred) / sizeof(vbPyDeferred[0]); i++)
+    for (size_t i = 0; vbPyDeferred[i].cname; i++)
         if (strcmp(vbPyDeferred[i].cname, cname) == 0)
             return vbPyDeferred[i].reason;
     return NULL;
@@ -153,35 +154,62 @@ const char *vbPyDeferredReason(const char *cname)
 static const struct {
     const char *cname;
     const char *signature;
+    const char *host;   /* when libvirt-python hosts it elsewhere than the model */
 } vbPyHandwrittenTable[] = {
-    { "virDomainGetBlockJobInfo", "blockJobInfo(path, flags=0) -> {'type', 'bandwidth', 'cur', 'end'}" },
-    { "virDomainGetCPUStats", "getCPUStats(total, flags=0) -> [{field: value} per CPU or total]" },
-    { "virDomainGetDiskErrors", "diskErrors(flags=0) -> {disk: error}" },
-    { "virDomainGetEmulatorPinInfo", "emulatorPinInfo(flags=0) -> (bool per host CPU)" },
-    { "virDomainGetFSInfo", "fsInfo(flags=0) -> [(mountpoint, name, fstype, [devAlias])]" },
-    { "virDomainGetIOThreadInfo", "ioThreadInfo(flags=0) -> [(iothread_id, [bool per host CPU])]" },
-    { "virDomainGetJobStats", "jobStats(flags=0) -> {field: value, 'type': int}" },
-    { "virDomainGetSchedulerParameters", "schedulerParameters() -> {field: value}" },
+    { "virDomainGetBlockJobInfo",
+      "blockJobInfo(path, flags=0) -> {'type', 'bandwidth', 'cur', 'end'}",
+      NULL },
+    { "virDomainGetCPUStats",
+      "getCPUStats(total, flags=0) -> [{field: value} per CPU or total]",
+      NULL },
+    { "virDomainGetDiskErrors", "diskErrors(flags=0) -> {disk: error}", NULL },
+    { "virDomainGetEmulatorPinInfo", "emulatorPinInfo(flags=0) -> (bool per host CPU)", NULL },
+    { "virDomainGetFSInfo", "fsInfo(flags=0) -> [(mountpoint, name, fstype, [devAlias])]", NULL },
+    { "virDomainGetIOThreadInfo",
+      "ioThreadInfo(flags=0) -> [(iothread_id, [bool per host CPU])]",
+      NULL },
+    { "virDomainGetJobStats", "jobStats(flags=0) -> {field: value, 'type': int}", NULL },
+    { "virDomainGetSchedulerParameters", "schedulerParameters() -> {field: value}", NULL },
     { "virDomainGetSchedulerParametersFlags",
-      "schedulerParametersFlags(flags=0) -> {field: value}" },
-    { "virDomainGetSecurityLabel", "securityLabel() -> [label, enforcing]" },
-    { "virDomainGetTime", "getTime(flags=0) -> {'seconds': int, 'nseconds': int}" },
-    { "virDomainGetVcpuPinInfo", "vcpuPinInfo(flags=0) -> [(bool per host CPU) per vcpu]" },
+      "schedulerParametersFlags(flags=0) -> {field: value}",
+      NULL },
+    { "virDomainGetSecurityLabel", "securityLabel() -> [label, enforcing]", NULL },
+    { "virDomainGetSecurityLabelList", "securityLabelList() -> [[label, enforcing], ...]", NULL },
+    { "virDomainGetTime", "getTime(flags=0) -> {'seconds': int, 'nseconds': int}", NULL },
+    { "virDomainGetVcpuPinInfo", "vcpuPinInfo(flags=0) -> [(bool per host CPU) per vcpu]", NULL },
     { "virDomainGetVcpus",
-      "vcpus() -> ([(number, state, cpuTime, cpu) per vcpu], [(bool per host CPU) per vcpu])" },
+      "vcpus() -> ([(number, state, cpuTime, cpu) per vcpu], [(bool per host CPU) per vcpu])",
+      NULL },
     { "virDomainInterfaceAddresses",
-      "interfaceAddresses(source, flags=0) -> {name: {'hwaddr': str, 'addrs': [dict]}}" },
-    { "virDomainMemoryStats", "memoryStats() -> {'actual': int, 'rss': int, ...}" },
-    { "virDomainSetTime", "setTime(time=None, flags=0), time = {'seconds': int, 'nseconds': int}" },
-    { "virGetVersion", "getVersion(name=None) -> libVer, or (libVer, typeVer) with a name" },
-    { "virNetworkGetDHCPLeases", "DHCPLeases(mac=None, flags=0) -> [dict per lease]" },
-    { "virNodeGetCPUMap", "getCPUMap(flags=0) -> (ncpus, [online bool per CPU], nonline)" },
-    { "virNodeGetCPUStats", "getCPUStats(cpuNum, flags=0) -> {field: value}" },
+      "interfaceAddresses(source, flags=0) -> {name: {'hwaddr': str, 'addrs': [dict]}}",
+      NULL },
+    { "virDomainMemoryStats", "memoryStats() -> {'actual': int, 'rss': int, ...}", NULL },
+    { "virDomainRevertToSnapshot", "revertToSnapshot(snap, flags=0)", "virDomain" },
+    { "virDomainSetTime",
+      "setTime(time=None, flags=0), time = {'seconds': int, 'nseconds': int}",
+      NULL },
+    { "virGetVersion", "getVersion(name=None) -> libVer, or (libVer, typeVer) with a name", NULL },
+    { "virNetworkGetDHCPLeases", "DHCPLeases(mac=None, flags=0) -> [dict per lease]", NULL },
+    { "virNodeGetCPUMap", "getCPUMap(flags=0) -> (ncpus, [online bool per CPU], nonline)", NULL },
+    { "virNodeGetCPUStats", "getCPUStats(cpuNum, flags=0) -> {field: value}", NULL },
     { "virNodeGetInfo",
-      "getInfo() -> [model, memory MiB, cpus, mhz, nodes, sockets, cores, threads]" },
-    { "virNodeGetMemoryStats", "getMemoryStats(cellNum, flags=0) -> {field: value}" },
-    { "virNodeGetSecurityModel", "getSecurityModel() -> [model, doi]" },
+      "getInfo() -> [model, memory MiB, cpus, mhz, nodes, sockets, cores, threads]",
+      NULL },
+    { "virNodeGetMemoryStats", "getMemoryStats(cellNum, flags=0) -> {field: value}", NULL },
+    { "virNodeGetSecurityModel", "getSecurityModel() -> [model, doi]", NULL },
+    { "virStreamRecv", "recv(nbytes) -> bytes, or -2 when it would block", NULL },
+    { "virStreamRecvFlags",
+      "recvFlags(nbytes, flags=0) -> bytes, or -2 when it would block",
+      NULL },
 };
+
+const char *vbPyHandwrittenHost(const char *cname)
+{
+    for (size_t i = 0; i < sizeof(vbPyHandwrittenTable) / sizeof(vbPyHandwrittenTable[0]); i++)
+        if (strcmp(vbPyHandwrittenTable[i].cname, cname) == 0)
+            return vbPyHandwrittenTable[i].host;
+    return NULL;
+}
 
 const char *vbPyHandwritten(const char *cname)
 {
@@ -207,6 +235,7 @@ static const struct {
     { "virDomainBlockCopy", "params", NULL, true },
     { "virDomainBlockStats", "disk", "path", false },
     { "virDomainBlockStatsFlags", "disk", "path", false },
+    { "virDomainFDAssociate", "fds", "files", false },
     { "virDomainFSFreeze", "mountpoints", NULL, true },
     { "virDomainFSThaw", "mountpoints", NULL, true },
     { "virDomainGetBlockInfo", "disk", "path", false },
@@ -229,6 +258,29 @@ bool vbPyArgOverride(const char *cname, const char *arg, const char **pyname, bo
         }
     }
     return false;
+}
+
+/* Accessors libvirt-python's classes have besides the model's parent
+ * getters: every class under a connection has connect(); snapshots and
+ * checkpoints also have getConnect()/getDomain().  NULL-terminated. */
+const vbPyAccessor vbPyAccessors[] = {
+    { NULL, "connect", "virConnect" },   /* NULL: every class below virConnect */
+    { "virDomainCheckpoint", "getConnect", "virConnect" },
+    { "virDomainCheckpoint", "getDomain", "virDomain" },
+    { "virDomainSnapshot", "getConnect", "virConnect" },
+    { "virDomainSnapshot", "getDomain", "virDomain" },
+    { NULL, NULL, NULL },
+};
+
+/* Class attributes libvirt-python defines.  NULL-terminated. */
+const vbPyClassAttr vbPyClassAttrs[] = {
+    { "virStorageVol", "streamBufSize", 262120 },
+    { NULL, NULL, 0 },
+};
+
+bool vbPyVisibleCount(const char *cname, const char *arg)
+{
+    return strcmp(cname, "virDomainSendKey") == 0 && strcmp(arg, "nkeycodes") == 0;
 }
 
 bool vbPyNoExcept(const char *cname)

@@ -989,3 +989,123 @@ VBPY_HW(virNetworkGetDHCPLeases)
     free(leases);
     return list;
 }
+
+/* ------------------------------------------------------------- the rest */
+
+/* dom.securityLabelList(): [[label, enforcing], ...] */
+VBPY_HW(virDomainGetSecurityLabelList)
+{
+    if (vbpyParseArgs("securityLabelList", args, nargs, kwnames, NULL, 0, 0, NULL) < 0)
+        return NULL;
+    virDomainPtr dom = vbpySelf(self);
+    if (!dom)
+        return NULL;
+    __typeof__(virDomainGetSecurityLabelList) *fn = VBPY_RESOLVE_NAMED(virDomainGetSecurityLabelList);
+    if (!fn)
+        return NULL;
+    virSecurityLabelPtr labels = NULL;
+    int n;
+    vbpyErr err = { .set = false };
+    Py_BEGIN_ALLOW_THREADS
+    n = fn(dom, &labels);
+    if (n == -1)
+        vbpyErrCapture(&err);
+    Py_END_ALLOW_THREADS
+    if (n == -1)
+        return vbpyErrRaise(&err, "virDomainGetSecurityLabelList");
+    PyObject *list = PyList_New(n);
+    for (int i = 0; list && i < n; i++) {
+        PyObject *e = Py_BuildValue("[sO]", labels[i].label,
+                                    labels[i].enforcing ? Py_True : Py_False);
+        if (!e)
+            Py_CLEAR(list);
+        else
+            PyList_SET_ITEM(list, i, e);
+    }
+    free(labels);
+    return list;
+}
+
+/* dom.revertToSnapshot(snap, flags=0): libvirt-python hosts it on virDomain
+ * (the snapshot knows its domain; self is not used). */
+VBPY_HW(virDomainRevertToSnapshot)
+{
+    static const char *const kwlist[] = { "snap", "flags", NULL };
+    PyObject *argv[2];
+    if (vbpyParseArgs("revertToSnapshot", args, nargs, kwnames, kwlist, 2, 1, argv) < 0)
+        return NULL;
+    if (!vbpySelf(self))
+        return NULL;
+    const vbpyClass *snapCls = vbpyFindClass("virDomainSnapshot");
+    void *snap;
+    unsigned int flags;
+    if (!snapCls || vbpyToObject(argv[0], "snap", snapCls, false, &snap) < 0 ||
+        vbpyToUInt(argv[1], "flags", &flags) < 0)
+        return NULL;
+    __typeof__(virDomainRevertToSnapshot) *fn = VBPY_RESOLVE_NAMED(virDomainRevertToSnapshot);
+    if (!fn)
+        return NULL;
+    int ret;
+    vbpyErr err = { .set = false };
+    Py_BEGIN_ALLOW_THREADS
+    ret = fn(snap, flags);
+    if (ret == -1)
+        vbpyErrCapture(&err);
+    Py_END_ALLOW_THREADS
+    if (ret == -1)
+        return vbpyErrRaise(&err, "virDomainRevertToSnapshot");
+    return PyLong_FromLong(ret);
+}
+
+/* stream.recv(nbytes) / recvFlags(nbytes, flags=0): bytes, or -2 when the
+ * stream would block (-3: a hole, with VIR_STREAM_RECV_STOP_AT_HOLE). */
+static PyObject *vbpyStreamRecv(PyObject *self, PyObject *const *args, Py_ssize_t nargs,
+                                PyObject *kwnames, bool with_flags)
+{
+    static const char *const kwlist[] = { "nbytes", "flags", NULL };
+    PyObject *argv[2] = { NULL, NULL };
+    if (vbpyParseArgs(with_flags ? "recvFlags" : "recv", args, nargs, kwnames, kwlist,
+                      with_flags ? 2 : 1, 1, argv) < 0)
+        return NULL;
+    virStreamPtr st = vbpySelf(self);
+    if (!st)
+        return NULL;
+    size_t nbytes;
+    unsigned int flags;
+    if (vbpyToSize(argv[0], "nbytes", &nbytes) < 0 || vbpyToUInt(argv[1], "flags", &flags) < 0)
+        return NULL;
+    __typeof__(virStreamRecv) *fn = NULL;
+    __typeof__(virStreamRecvFlags) *fnFlags = NULL;
+    if (with_flags ? !(fnFlags = VBPY_RESOLVE_NAMED(virStreamRecvFlags))
+                   : !(fn = VBPY_RESOLVE_NAMED(virStreamRecv)))
+        return NULL;
+    char *buf = malloc(nbytes ? nbytes : 1);
+    if (!buf)
+        return PyErr_NoMemory();
+    int ret;
+    vbpyErr err = { .set = false };
+    Py_BEGIN_ALLOW_THREADS
+    ret = with_flags ? fnFlags(st, buf, nbytes, flags) : fn(st, buf, nbytes);
+    if (ret == -1)
+        vbpyErrCapture(&err);
+    Py_END_ALLOW_THREADS
+    PyObject *r;
+    if (ret == -1)
+        r = vbpyErrRaise(&err, with_flags ? "virStreamRecvFlags" : "virStreamRecv");
+    else if (ret < 0)
+        r = PyLong_FromLong(ret);
+    else
+        r = PyBytes_FromStringAndSize(buf, ret);
+    free(buf);
+    return r;
+}
+
+VBPY_HW(virStreamRecv)
+{
+    return vbpyStreamRecv(self, args, nargs, kwnames, false);
+}
+
+VBPY_HW(virStreamRecvFlags)
+{
+    return vbpyStreamRecv(self, args, nargs, kwnames, true);
+}

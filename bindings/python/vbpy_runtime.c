@@ -312,6 +312,25 @@ static PyMethodDef vbpyObject_common_methods[] = {
     { NULL, NULL, 0, NULL },
 };
 
+const vbpyClass *vbpyFindClass(const char *name)
+{
+    for (size_t i = 0; vbpy_info && i < vbpy_info->nclasses; i++)
+        if (strcmp(vbpy_info->classes[i]->name, name) == 0)
+            return vbpy_info->classes[i];
+    return NULL;
+}
+
+int vbpyClassAttr(const vbpyClass *cls, const char *name, long long value)
+{
+    PyObject *v = PyLong_FromLongLong(value);
+    if (!v)
+        return -1;
+    int rc = PyDict_SetItemString(cls->type->tp_dict, name, v);
+    Py_DECREF(v);
+    PyType_Modified(cls->type);
+    return rc;
+}
+
 int vbpyClassReady(const vbpyClass *cls)
 {
     PyTypeObject *t = cls->type;
@@ -647,6 +666,43 @@ int vbpyToStringArray(PyObject *o, const char *arg, bool nullable, char ***out, 
     return 0;
 }
 
+int vbpyToIntArray(PyObject *o, const char *arg, bool is_unsigned, void **out, Py_ssize_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    if (!o)
+        return 0;
+    if (!PyList_Check(o) && !PyTuple_Check(o)) {
+        PyErr_Format(PyExc_TypeError, "argument '%s' must be a list of int, not %.100s", arg,
+                     Py_TYPE(o)->tp_name);
+        return -1;
+    }
+    PyObject *t = PySequence_Tuple(o);
+    if (!t)
+        return -1;
+    Py_ssize_t len = PyTuple_GET_SIZE(t);
+    int *arr = len ? calloc((size_t)len, sizeof(int)) : NULL;
+    if (len && !arr) {
+        Py_DECREF(t);
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < len; i++) {
+        PyObject *item = PyTuple_GET_ITEM(t, i);
+        int rc = is_unsigned ? vbpyToUInt(item, arg, (unsigned int *)&arr[i])
+                             : vbpyToInt(item, arg, &arr[i]);
+        if (rc < 0) {
+            free(arr);
+            Py_DECREF(t);
+            return -1;
+        }
+    }
+    Py_DECREF(t);
+    *out = arr;
+    *n = len;
+    return 0;
+}
+
 int vbpyToObject(PyObject *o, const char *arg, const vbpyClass *cls, bool nullable, void **out)
 {
     *out = NULL;
@@ -856,10 +912,7 @@ PyObject *vbpyTPToDict(virTypedParameterPtr params, int nparams, bool lib_alloca
 
 int vbpyHostCPUs(PyObject *obj)
 {
-    const vbpyClass *connCls = NULL;
-    for (size_t i = 0; i < vbpy_info->nclasses; i++)
-        if (strcmp(vbpy_info->classes[i]->name, "virConnect") == 0)
-            connCls = vbpy_info->classes[i];
+    const vbpyClass *connCls = vbpyFindClass("virConnect");
     PyObject *conn = connCls ? vbpyAncestor(obj, connCls) : NULL;
     if (!conn) {
         PyErr_SetString(PyExc_TypeError, "object has no connection");

@@ -100,6 +100,10 @@ struct vbpyClass {
     vbpySym *release_sym;          /* resolved at import: release runs without the GIL */
 };
 
+/* A generated class by name ("virDomainSnapshot"), or NULL. */
+const vbpyClass *vbpyFindClass(const char *name);
+/* Set an int class attribute (virStorageVol.streamBufSize). */
+int vbpyClassAttr(const vbpyClass *cls, const char *name, long long value);
 /* Fill the generic slots of a generated class type and ready it. */
 int vbpyClassReady(const vbpyClass *cls);
 /* Wrap a new reference: the wrapper owns ptr (released on dealloc, also on
@@ -169,6 +173,10 @@ PyObject *vbpyTPToDict(virTypedParameterPtr params, int nparams, bool lib_alloca
  * vbpyFreeStringArray. */
 int vbpyToStringArray(PyObject *o, const char *arg, bool nullable, char ***out, Py_ssize_t *n);
 void vbpyFreeStringArray(char **arr, Py_ssize_t n);
+
+/* A list/tuple of int -> a malloc'd int (or unsigned int) array; an empty
+ * list gives NULL, 0; release with free(). */
+int vbpyToIntArray(PyObject *o, const char *arg, bool is_unsigned, void **out, Py_ssize_t *n);
 
 /* The number of host CPUs, from the connection obj belongs to
  * (virNodeGetCPUMap); -1 with an exception. */
@@ -256,11 +264,13 @@ VBPY_HW(virDomainGetJobStats);
 VBPY_HW(virDomainGetSchedulerParameters);
 VBPY_HW(virDomainGetSchedulerParametersFlags);
 VBPY_HW(virDomainGetSecurityLabel);
+VBPY_HW(virDomainGetSecurityLabelList);
 VBPY_HW(virDomainGetTime);
 VBPY_HW(virDomainGetVcpuPinInfo);
 VBPY_HW(virDomainGetVcpus);
 VBPY_HW(virDomainInterfaceAddresses);
 VBPY_HW(virDomainMemoryStats);
+VBPY_HW(virDomainRevertToSnapshot);
 VBPY_HW(virDomainSetTime);
 VBPY_HW(virGetVersion);
 VBPY_HW(virNetworkGetDHCPLeases);
@@ -269,6 +279,8 @@ VBPY_HW(virNodeGetCPUStats);
 VBPY_HW(virNodeGetMemoryStats);
 VBPY_HW(virNodeGetInfo);
 VBPY_HW(virNodeGetSecurityModel);
+VBPY_HW(virStreamRecv);
+VBPY_HW(virStreamRecvFlags);
 
 #define VBPY_FASTCALL(fn) ((PyCFunction)(void (*)(void))(fn))
 
