@@ -13,6 +13,33 @@
 int vbGenCShim(const vbModel *m, const char *dir);
 
 /* internal to the backend */
+
+/* one generated struct: a model group, or the synthetic DomainStats group
+ * whose fields come from prose (gen_cshim_stats.c; then owned == true and
+ * g, every mc and the members belong to the group) */
+typedef struct {
+    const vbMacro *mc;    /* string, name (macro, or the stats group constant),
+                             tp_type, tp_multi, tp_format */
+    char *member;
+} tpField;
+
+typedef struct {
+    const vbTypedParamGroup *g;
+    char *ctype;          /* virtbindDomainMemoryParams */
+    tpField *fields;      /* sorted by macro name, then field name */
+    size_t nfields;
+    bool owned;           /* synthetic: g and the macros are allocated */
+} tpGroup;
+
+/* Fill TG with the domain stats record fields parsed from the doc text of
+ * virConnectGetAllDomainStats; -1 when the model has no such function. */
+int vbCShimStatsGroup(const vbModel *m, tpGroup *tg);
+void vbCShimStatsGroupFree(tpGroup *tg);
+/* virtbindDomainStatsRecord and its list free function */
+void vbCShimStatsRecordType(const tpGroup *tg, vbBuf *h, vbBuf *c);
+/* a stats wrapper (virConnectGetAllDomainStats, virDomainListGetStats);
+ * -1 when FN does not have the expected shape (nothing written) */
+int vbCShimStatsWrapper(const vbFunction *fn, const tpGroup *tg, vbBuf *h, vbBuf *c);
 void vbCShimHeaderComment(vbBuf *b, const vbModel *m, const char *file, const char *what);
 int vbCShimWriteFile(const char *dir, const char *name, vbBuf *b);
 /* append the C declaration "TYPE NAME" ("const char *disk") */

@@ -39,18 +39,6 @@ static const char *const cKeywords[] = {
     "volatile", "while",
 };
 
-typedef struct {
-    const vbMacro *mc;
-    char *member;
-} tpField;
-
-typedef struct {
-    const vbTypedParamGroup *g;
-    char *ctype;          /* virtbindDomainMemoryParams */
-    tpField *fields;      /* sorted by macro name */
-    size_t nfields;
-} tpGroup;
-
 static const char *cTypeOf(vbTypedParamType t)
 {
     switch (t) {
@@ -136,7 +124,9 @@ static void addSummary(vbBuf *b, const char *info)
 
 static int cmpMacroName(const void *a, const void *b)
 {
-    return strcmp(((const tpField *)a)->mc->name, ((const tpField *)b)->mc->name);
+    const tpField *x = a, *y = b;
+    int c = strcmp(x->mc->name, y->mc->name);
+    return c ? c : strcmp(x->mc->string, y->mc->string);
 }
 
 static int cmpGroup(const void *a, const void *b)
@@ -156,29 +146,34 @@ static bool isKeyword(const char *s)
 /* Build the sorted groups with their member names; -1 on a name clash. */
 static int buildGroups(const vbModel *m, tpGroup **out, size_t *nout)
 {
-    tpGroup *gs = vbAlloc((m->ntp_groups ? m->ntp_groups : 1) * sizeof(*gs));
+    tpGroup *gs = vbAlloc((m->ntp_groups + 1) * sizeof(*gs));
+    size_t ng = m->ntp_groups;
     int rc = 0;
-    for (size_t i = 0; i < m->ntp_groups; i++) {
+    /* after the model's groups, the prose-documented domain stats records */
+    bool stats = vbCShimStatsGroup(m, &gs[ng]) == 0;
+    for (size_t i = 0; i < ng + (stats ? 1 : 0); i++) {
         tpGroup *tg = &gs[i];
-        tg->g = &m->tp_groups[i];
-        tg->ctype = structName(tg->g->name);
-        tg->fields = vbAlloc((tg->g->nfields ? tg->g->nfields : 1) * sizeof(*tg->fields));
-        for (size_t k = 0; k < tg->g->nfields; k++) {
-            const vbMacro *mc = &m->macros[tg->g->fields[k]];
-            if (!cTypeOf(mc->tp_type) || !mc->string)
-                continue;   /* no usable type: such a field ends up in extra */
-            tpField *f = &tg->fields[tg->nfields++];
-            f->mc = mc;
-            const char *rest = mc->name + strlen(tg->g->prefix);
-            char *mem = vbStrdup(rest);
+        if (i < m->ntp_groups) {
+            tg->g = &m->tp_groups[i];
+            tg->ctype = structName(tg->g->name);
+            tg->fields = vbAlloc((tg->g->nfields ? tg->g->nfields : 1) * sizeof(*tg->fields));
+            for (size_t k = 0; k < tg->g->nfields; k++) {
+                const vbMacro *mc = &m->macros[tg->g->fields[k]];
+                if (!cTypeOf(mc->tp_type) || !mc->string)
+                    continue;   /* no usable type: such a field ends up in extra */
+                tpField *f = &tg->fields[tg->nfields++];
+                f->mc = mc;
+                f->member = vbStrdup(mc->name + strlen(tg->g->prefix));
+            }
+        }
+        for (size_t k = 0; k < tg->nfields; k++) {
+            char *mem = tg->fields[k].member;
             for (char *p = mem; *p; p++)
                 *p = (char)tolower((unsigned char)*p);
             if (!*mem || isdigit((unsigned char)mem[0]) || isKeyword(mem)) {
-                char *fixed = vbPrintf("%s_", mem);
+                tg->fields[k].member = vbPrintf("%s_", mem);
                 free(mem);
-                mem = fixed;
             }
-            f->member = mem;
         }
         qsort(tg->fields, tg->nfields, sizeof(*tg->fields), cmpMacroName);
         /* every member, its _set/_count companions and extra/nextra must differ */
@@ -202,15 +197,18 @@ static int buildGroups(const vbModel *m, tpGroup **out, size_t *nout)
             }
         }
     }
-    qsort(gs, m->ntp_groups, sizeof(*gs), cmpGroup);
+    if (stats)
+        ng++;
+    qsort(gs, ng, sizeof(*gs), cmpGroup);
     *out = gs;
-    *nout = m->ntp_groups;
+    *nout = ng;
     return rc;
 }
 
 static void freeGroups(tpGroup *gs, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
+        vbCShimStatsGroupFree(&gs[i]);
         for (size_t k = 0; k < gs[i].nfields; k++)
             free(gs[i].fields[k].member);
         free(gs[i].fields);
@@ -222,7 +220,10 @@ static void freeGroups(tpGroup *gs, size_t n)
 static void emitStruct(vbBuf *h, const tpGroup *tg)
 {
     const vbTypedParamGroup *g = tg->g;
-    vbBufPrintf(h, "/* %s: fields %s*", g->name, g->prefix);
+    if (*g->prefix)
+        vbBufPrintf(h, "/* %s: fields %s*", g->name, g->prefix);
+    else
+        vbBufPrintf(h, "/* %s: fields documented in the text", g->name);
     if (g->napis) {
         vbBufAdd(h, " of");
         for (size_t i = 0; i < g->napis; i++)
@@ -620,7 +621,10 @@ int vbCShimTypedParams(const vbModel *m, vbBuf *h, vbBuf *c)
                 "#include <stdbool.h>\n#include <stddef.h>\n\n"
                 "#include <virtbind/tpengine.h>\n\n"
                 "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n");
-    vbBufPrintf(h, "#define VIRTBIND_TP_NGROUPS %zu\n\n", ng);
+    vbBufPrintf(h, "/* structs generated: the model's typed-parameter groups, plus\n"
+                   " * DomainStats (domain stats records, fields parsed from the doc text) */\n"
+                   "#define VIRTBIND_TP_NGROUPS %zu\n#define VIRTBIND_TP_NSTRUCTS %zu\n\n",
+                m->ntp_groups, ng);
     vbBufAdd(h, "/* ------------------------------------------------------------ structs */\n\n");
 
     vbCShimHeaderComment(c, m, "typedparams.c",
@@ -631,6 +635,8 @@ int vbCShimTypedParams(const vbModel *m, vbBuf *h, vbBuf *c)
     for (size_t i = 0; i < ng; i++) {
         emitStruct(h, &gs[i]);
         emitTable(c, &gs[i]);
+        if (gs[i].owned)
+            vbCShimStatsRecordType(&gs[i], h, c);
     }
     vbBufAdd(c, "const virtbindTPStruct *const virtbindTPStructs[] = {\n");
     for (size_t i = 0; i < ng; i++)
@@ -686,6 +692,9 @@ int vbCShimTypedParams(const vbModel *m, vbBuf *h, vbBuf *c)
             emitCallerAlloc(h, c, fn, tg, probeFor(fn));
         } else if (fn->tp_use == VB_TP_NONE && (sa = structArrayArg(m, fn)) >= 0) {
             emitStructArray(h, c, m, fn, tg, sa);
+        } else if (fn->tp_use == VB_TP_STATS && tg->owned &&
+                   vbCShimStatsWrapper(fn, tg, h, c) == 0) {
+            /* written */
         } else {
             vbBufPrintf(&skipped, " *   %s: no wrapper for its shape (%s)\n", fn->name,
                         vbTypedParamUseName(fn->tp_use));

@@ -14,19 +14,19 @@ fail=0
 for f in tests/events_c/snippets/good_*.c; do
     n=$(basename "$f" .c)
     if $CC $cflags -c -o "$tmp/$n.o" "$f" 2>"$tmp/$n.err"; then
-        echo "ok - compile: $n compiles"
+        echo "ok - $n compiles"
     else
-        echo "not ok - compile: $n compiles"; sed 's/^/# /' "$tmp/$n.err"; fail=1
+        echo "not ok - $n compiles"; sed 's/^/# /' "$tmp/$n.err"; fail=1
     fi
 done
 for f in tests/events_c/snippets/bad_*.c; do
     n=$(basename "$f" .c)
     if $CC $cflags -c -o "$tmp/$n.o" "$f" 2>"$tmp/$n.err"; then
-        echo "not ok - compile: $n is rejected (it compiled)"; fail=1
+        echo "not ok - $n is rejected (it compiled)"; fail=1
     elif grep -q "incompatible-pointer-types\|incompatible pointer type" "$tmp/$n.err"; then
-        echo "ok - compile: $n is rejected (incompatible pointer type)"
+        echo "ok - $n is rejected (incompatible pointer type)"
     else
-        echo "not ok - compile: $n is rejected for the callback type"; sed 's/^/# /' "$tmp/$n.err"; fail=1
+        echo "not ok - $n is rejected for the callback type"; sed 's/^/# /' "$tmp/$n.err"; fail=1
     fi
 done
 exit $fail

@@ -292,6 +292,32 @@ static void testNode(virConnectPtr conn)
           "node memory parameters: unsupported by the test driver, error passed through");
 }
 
+static void testStats(virConnectPtr conn, virDomainPtr dom)
+{
+    virtbindDomainStatsRecord *recs = NULL;
+    int n = virtbindConnectGetAllDomainStats(conn, 0, &recs, 0);
+    int state = -1, reason = -1;
+    virDomainGetState(dom, &state, &reason, 0);
+    int found = -1;
+    for (int i = 0; i < n; i++) {
+        if (recs[i].dom && strcmp(virDomainGetName(recs[i].dom), "test") == 0)
+            found = i;
+    }
+    vbtOk(n >= 1 && found >= 0, "stats: virtbindConnectGetAllDomainStats gives %d record(s)", n);
+    vbtOk(found >= 0 && recs[found].stats.state_state_set && recs[found].stats.state_reason_set &&
+              recs[found].stats.state_state == state && recs[found].stats.state_reason == reason,
+          "stats: state.state and state.reason equal virDomainGetState (%d, %d)", state, reason);
+    virtbindDomainStatsRecordListFree(recs, n);
+
+    virDomainPtr doms[] = { dom, NULL };
+    recs = NULL;
+    n = virtbindDomainListGetStats(doms, VIR_DOMAIN_STATS_STATE, &recs, 0);
+    vbtOk(n == 1 && recs[0].dom && recs[0].stats.state_state == state &&
+              strcmp(virDomainGetName(recs[0].dom), "test") == 0,
+          "stats: virtbindDomainListGetStats for one domain");
+    virtbindDomainStatsRecordListFree(recs, n);
+}
+
 static void testUnsupported(virDomainPtr dom)
 {
     virtbindDomainJobStatsParams js = {0};
@@ -324,6 +350,7 @@ int main(void)
         testPerf(dom);
         testCPUStats(dom);
         testUnsupported(dom);
+        testStats(conn, dom);
         testNode(conn);
         virDomainFree(dom);
     }

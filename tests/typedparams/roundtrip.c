@@ -313,6 +313,23 @@ static void edgeCases(void)
           "empty slots are skipped");
     virtbindDomainNumaParamsClear(&numa);
 
+    /* domain stats records: indexed numeric fields use a parallel _set array */
+    p = NULL;
+    n = max = 0;
+    virTypedParamsAddULLong(&p, &n, &max, "block.1.rd.reqs", 77);
+    virTypedParamsAddString(&p, &n, &max, "block.1.name", "vdb");
+    virTypedParamsAddUInt(&p, &n, &max, "block.count", 2);
+    virTypedParamsAddULLong(&p, &n, &max, "vcpu.0.wait", 5);   /* type not documented */
+    virtbindDomainStatsParams st;
+    rc = virtbindDomainStatsParamsUnpack(p, n, &st);
+    vbtOk(rc == 0 && st.block_rd_reqs_count == 2 && !st.block_rd_reqs_set[0] &&
+              st.block_rd_reqs_set[1] && st.block_rd_reqs[1] == 77 && st.block_name_count == 2 &&
+              !st.block_name[0] && strcmp(st.block_name[1], "vdb") == 0 && st.block_count == 2 &&
+              st.nextra == 1 && strcmp(st.extra[0].field, "vcpu.0.wait") == 0,
+          "stats: block.<num>.* indexed with holes, undocumented-type fields in extra");
+    virtbindDomainStatsParamsClear(&st);
+    virTypedParamsFree(p, n);
+
     /* Pack only reads the struct: caller-owned arrays stay the caller's */
     virtbindDomainTunableParams t2 = {0};
     char *big[1];
@@ -330,8 +347,9 @@ int main(void)
     /* the test itself calls virTypedParamsAdd* before anything else */
     if (virInitialize() < 0)
         return 2;
-    vbtOk(virtbindTPNStructs == VIRTBIND_TP_NGROUPS && virtbindTPNStructs > 0,
-          "%zu generated structs", virtbindTPNStructs);
+    vbtOk(virtbindTPNStructs == VIRTBIND_TP_NSTRUCTS && VIRTBIND_TP_NSTRUCTS >= VIRTBIND_TP_NGROUPS &&
+              virtbindTPNStructs > 0,
+          "%zu generated structs (%d model groups)", virtbindTPNStructs, VIRTBIND_TP_NGROUPS);
     for (size_t i = 0; i + 1 < virtbindTPNStructs; i++) {
         if (strcmp(virtbindTPStructs[i]->group, virtbindTPStructs[i + 1]->group) >= 0)
             vbtOk(false, "tables sorted at %s", virtbindTPStructs[i]->group);
