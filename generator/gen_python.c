@@ -326,8 +326,7 @@ static void classify(vbPyGen *g, int fi)
         return;
     }
     static const char *const runtime_only[] = { "virCopyLastError", "virResetError",
-                                                "virSetErrorFunc", "virTypedParamsClear",
-                                                "virTypedParamsFree" };
+                                                "virTypedParamsClear", "virTypedParamsFree" };
     for (size_t i = 0; i < sizeof(runtime_only) / sizeof(runtime_only[0]); i++) {
         if (strcmp(f->name, runtime_only[i]) == 0) {
             p->internal = true;

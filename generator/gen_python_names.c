@@ -197,6 +197,7 @@ static const struct {
       NULL },
     { "virNodeGetMemoryStats", "getMemoryStats(cellNum, flags=0) -> {field: value}", NULL },
     { "virNodeGetSecurityModel", "getSecurityModel() -> [model, doi]", NULL },
+    { "virSetErrorFunc", "registerErrorHandler(f, ctx) -> 1; f(ctx, err) on each error", NULL },
     { "virStreamRecv", "recv(nbytes) -> bytes, or -2 when it would block", NULL },
     { "virStreamRecvFlags",
       "recvFlags(nbytes, flags=0) -> bytes, or -2 when it would block",

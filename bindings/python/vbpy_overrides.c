@@ -1109,3 +1109,18 @@ VBPY_HW(virStreamRecvFlags)
 {
     return vbpyStreamRecv(self, args, nargs, kwnames, true);
 }
+
+/* registerErrorHandler(f, ctx): f(ctx, err) for every libvirt error (the
+ * handler installed at import dispatches); None restores silence.  Returns 1,
+ * as libvirt-python. */
+VBPY_HW(virSetErrorFunc)
+{
+    (void)self;
+    static const char *const kwlist[] = { "f", "ctx", NULL };
+    PyObject *argv[2];
+    if (vbpyParseArgs("registerErrorHandler", args, nargs, kwnames, kwlist, 2, 2, argv) < 0)
+        return NULL;
+    if (vbpySetErrorHandler(argv[0], argv[1]) < 0)
+        return NULL;
+    return PyLong_FromLong(1);
+}

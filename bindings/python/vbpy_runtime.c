@@ -273,10 +273,53 @@ static PyObject *vbpyMakeErrorType(void)
     return PyType_FromSpecWithBases(&spec, PyExc_Exception);
 }
 
+/* registerErrorHandler(f, ctx): f and ctx, or NULL (GIL-protected). */
+static PyObject *vbpy_error_handler;
+static PyObject *vbpy_error_ctx;
+
+/* Installed at import: libvirt prints nothing; a handler registered from
+ * Python is called as f(ctx, err) on the thread that hit the error (which may
+ * not hold the GIL: libvirt calls run without it). */
 static void vbpyNoopErrorFunc(void *userData, virErrorPtr error)
 {
     (void)userData;
-    (void)error;
+    if (!error || !Py_IsInitialized())
+        return;
+    PyGILState_STATE st = PyGILState_Ensure();
+    if (vbpy_error_handler) {
+        PyObject *f = vbpy_error_handler, *ctx = vbpy_error_ctx;
+        Py_INCREF(f);
+        Py_INCREF(ctx);
+        PyObject *r = PyObject_CallFunction(f, "(ON)", ctx, vbpyErrorTuple(error));
+        if (!r)
+            PyErr_WriteUnraisable(f);
+        Py_XDECREF(r);
+        Py_DECREF(f);
+        Py_DECREF(ctx);
+    }
+    PyGILState_Release(st);
+}
+
+int vbpySetErrorHandler(PyObject *f, PyObject *ctx)
+{
+    if (f != Py_None && !PyCallable_Check(f)) {
+        PyErr_SetString(PyExc_TypeError, "registerErrorHandler: f must be callable or None");
+        return -1;
+    }
+    Py_CLEAR(vbpy_error_handler);
+    Py_CLEAR(vbpy_error_ctx);
+    if (f != Py_None) {
+        Py_INCREF(f);
+        Py_INCREF(ctx);
+        vbpy_error_handler = f;
+        vbpy_error_ctx = ctx;
+    }
+    /* the libvirt handler is per process: take it back in case another
+     * binding loaded in this process replaced it */
+    __typeof__(virSetErrorFunc) *setErrorFunc = vbpyRuntimeSym(vbpy_info->sym_set_error_func);
+    if (setErrorFunc)
+        setErrorFunc(NULL, vbpyNoopErrorFunc);
+    return 0;
 }
 
 /* --------------------------------------------------------------- classes */

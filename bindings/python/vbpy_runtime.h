@@ -80,6 +80,8 @@ PyObject *vbpyErrRaise(vbpyErr *e, const char *cname);
 PyObject *vbpyRaiseCode(int code, const char *msg);
 
 extern PyObject *vbpy_libvirtError;
+/* registerErrorHandler: f(ctx, err) on every libvirt error; None: silence. */
+int vbpySetErrorHandler(PyObject *f, PyObject *ctx);
 
 /* ------------------------------------------------------------ classes */
 
@@ -279,6 +281,7 @@ VBPY_HW(virNodeGetCPUStats);
 VBPY_HW(virNodeGetMemoryStats);
 VBPY_HW(virNodeGetInfo);
 VBPY_HW(virNodeGetSecurityModel);
+VBPY_HW(virSetErrorFunc);
 VBPY_HW(virStreamRecv);
 VBPY_HW(virStreamRecvFlags);
 

@@ -831,3 +831,30 @@ def test_accessors(conn, dom):
     finally:
         snap.delete()
     assert virtbind.virStorageVol.streamBufSize == 262120
+
+
+def test_register_error_handler(conn):
+    import threading
+    seen = []
+    try:
+        assert virtbind.registerErrorHandler(lambda ctx, err: seen.append((ctx, err)), "ctx") == 1
+        with pytest.raises(virtbind.libvirtError) as ei:
+            conn.lookupByName("no-such-domain")
+        assert seen == [("ctx", ei.value.err)]
+
+        def other_thread():   # the handler runs on the failing thread, GIL taken there
+            try:
+                conn.lookupByName("no-such-domain-either")
+            except virtbind.libvirtError:
+                pass
+        t = threading.Thread(target=other_thread)
+        t.start()
+        t.join()
+        assert len(seen) == 2 and seen[1][1][0] == virtbind.VIR_ERR_NO_DOMAIN
+        with pytest.raises(TypeError):
+            virtbind.registerErrorHandler(42, None)
+    finally:
+        virtbind.registerErrorHandler(None, None)
+    with pytest.raises(virtbind.libvirtError):
+        conn.lookupByName("no-such-domain")
+    assert len(seen) == 2
