@@ -7,6 +7,10 @@
  * realloc) and are released with free(); the extra list and packed arrays
  * are built with libvirt's virTypedParamsAdd* and released with
  * virTypedParamsFree(), exactly as libvirt documents for its own arrays. */
+#if !defined(_POSIX_C_SOURCE) || _POSIX_C_SOURCE < 200809L
+# undef _POSIX_C_SOURCE
+# define _POSIX_C_SOURCE 200809L   /* strdup, strnlen */
+#endif
 #include "virtbind/tpengine.h"
 
 #include <errno.h>
