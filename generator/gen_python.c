@@ -63,6 +63,7 @@ typedef enum {
     PF_CLOSE,       /* <Class>Close exposed as close() */
     PF_GETTER,      /* parent getter: walks the wrapper's parents */
     PF_HANDWRITTEN, /* a runtime function (vbpy_hw_<C name>) */
+    PF_EVENT_REGISTER, /* <family>EventRegisterAny: a trampoline per event ID */
 } vbPyFnKind;
 
 typedef struct {
@@ -362,6 +363,12 @@ static void classify(vbPyGen *g, int fi)
     }
     switch (f->kind) {
     case VB_FN_REF:
+        if (f->cls >= 0 && m->classes[f->cls].ref_fn == fi) {
+            /* event callbacks lend their objects: the wrapper takes a reference */
+            p->internal = true;
+            p->internal_why = "references objects lent to event callbacks";
+            return;
+        }
         skipf(p, "reference counting is done by the wrappers");
         return;
     case VB_FN_FREE:
@@ -389,9 +396,23 @@ static void classify(vbPyGen *g, int fi)
         skipf(p, "parent getter without a matching wrapper parent");
         return;
     case VB_FN_EVENT_REGISTER:
-    case VB_FN_EVENT_DEREGISTER:
-        skipf(p, "events are not in this slice");
-        return;
+    case VB_FN_EVENT_DEREGISTER: {
+        int fam = f->event_family;
+        const vbEventFamily *ef = fam >= 0 ? &m->families[fam] : NULL;
+        if (!ef || !ef->id_enum_type || ef->object_class < 0 || f->src != VB_SRC_MAIN) {
+            /* the legacy domainEventRegister (no IDs) and the qemu monitor
+             * events have their own shapes */
+            skipf(p, "event family %s: not in this slice", ef ? ef->name : "?");
+            return;
+        }
+        if (f->kind == VB_FN_EVENT_REGISTER) {
+            p->kind = PF_EVENT_REGISTER;
+            p->host = f->cls;
+            p->pyname = vbPyMethodName(m, fi, p->host);
+            return;
+        }
+        break;   /* deregister: an ordinary stub (returns None) */
+    }
     case VB_FN_TYPED_PARAMS_HELPER:
         skipf(p, "typed-parameter helper: typed parameters become dicts");
         return;
@@ -805,6 +826,16 @@ static void emitClassDecls(vbPyGen *g)
             "    if (fn)\n        fn(ptr);\n}\n\n",
             cl->name, fn, fn);
     }
+    for (size_t c = 0; c < m->nclasses; c++) {
+        const vbClass *cl = &m->classes[c];
+        if (cl->ref_fn < 0 || !classEmitted(m, c))
+            continue;
+        const char *fn = m->functions[cl->ref_fn].name;
+        OUT("static void vbpy_ref_%s(void *ptr)\n{\n"
+            "    __typeof__(%s) *fn = vbpy_syms[VBPY_SYM_%s].addr;\n"
+            "    if (fn)\n        fn(ptr);\n}\n\n",
+            cl->name, fn, fn);
+    }
 }
 
 /* The field table a typed-parameter input is checked against, or NULL. */
@@ -1196,6 +1227,8 @@ static void emitStub(vbPyGen *g, int fi)
                         f->ret.kind == VB_RET_BYTES || f->ret.kind == VB_RET_ERROR ||
                         f->ret.kind == VB_RET_ULLONG || f->ret.kind == VB_RET_ULONG_ZERO_ERR ||
                         (nouts == 0 && f->ret.kind != VB_RET_VOID);
+    if (f->kind == VB_FN_EVENT_DEREGISTER)
+        ret_is_value = false;   /* None, as libvirt-python */
     size_t nvals = nouts + (ret_is_value ? 1 : 0);
     char **vals = xcalloc(nvals, sizeof(char *));
     size_t k = 0;
@@ -1384,6 +1417,12 @@ static void emitMethodDef(vbPyGen *g, int fi)
 {
     const vbPyFn *p = &g->fns[fi];
     const vbFunction *f = &g->m->functions[fi];
+    if (p->kind == PF_EVENT_REGISTER) {
+        OUT("    { \"%s\", VBPY_FASTCALL(vbpy_%s), METH_FASTCALL | METH_KEYWORDS, "
+            "\"%s(%s, eventID, cb, opaque) -> callbackID\\n\\nC: %s\" },\n",
+            p->pyname, f->name, p->pyname, f->args[1].name, f->name);
+        return;
+    }
     if (p->kind == PF_CLOSE) {
         OUT("    { \"__enter__\", vbpy_%s_enter, METH_NOARGS, \"return self\" },\n", f->name);
         OUT("    { \"__exit__\", VBPY_FASTCALL(vbpy_%s_exit), METH_FASTCALL, \"close()\" },\n",
@@ -1507,10 +1546,15 @@ static void emitTables(vbPyGen *g)
         else
             OUT("NULL, ");
         if (cl->free_fn >= 0)
-            OUT("vbpy_release_%s, &vbpy_syms[VBPY_SYM_%s],\n};\n\n", cl->name,
+            OUT("vbpy_release_%s, &vbpy_syms[VBPY_SYM_%s],\n", cl->name,
                 m->functions[cl->free_fn].name);
         else
-            OUT("NULL, NULL,\n};\n\n");
+            OUT("NULL, NULL,\n");
+        if (cl->ref_fn >= 0)
+            OUT("    vbpy_ref_%s, &vbpy_syms[VBPY_SYM_%s],\n};\n\n", cl->name,
+                m->functions[cl->ref_fn].name);
+        else
+            OUT("    NULL, NULL,\n};\n\n");
     }
     OUT("static const vbpyClass *const vbpy_classes[] = {\n");
     for (size_t c = 0; c < m->nclasses; c++)
@@ -1696,6 +1740,176 @@ static void dropClashes(vbPyGen *g)
     }
 }
 
+/* ------------------------------------------------------------------ events */
+
+/* Whether every payload argument of callback functype ft converts. */
+static bool eventPayloadOk(const vbFunction *ft)
+{
+    for (size_t i = 0; i < ft->nargs; i++) {
+        const vbArg *a = &ft->args[i];
+        if (i < 2 || a->role == VB_ROLE_OPAQUE)
+            continue;   /* conn, object, opaque */
+        if ((a->role == VB_ROLE_SCALAR || a->role == VB_ROLE_FLAGS) && isScalarKind(a->ctype.kind) &&
+            !a->ctype.depth)
+            continue;
+        if (a->role == VB_ROLE_STRING && a->ctype.kind == VB_T_CHAR && a->ctype.depth == 1)
+            continue;
+        if (a->role == VB_ROLE_TYPED_PARAMS && a->ctype.depth == 1 && i + 1 < ft->nargs &&
+            ft->args[i + 1].role == VB_ROLE_LENGTH)
+            continue;
+        if (a->role == VB_ROLE_LENGTH && i > 0 && ft->args[i - 1].role == VB_ROLE_TYPED_PARAMS)
+            continue;
+        return false;
+    }
+    return ft->nargs >= 3 && ft->args[0].ctype.kind == VB_T_OBJECT &&
+           ft->args[1].ctype.kind == VB_T_OBJECT && ft->args[ft->nargs - 1].role == VB_ROLE_OPAQUE;
+}
+
+/* One C trampoline per callback type: libvirt calls it on the event loop
+ * thread; it takes the GIL and calls cb(conn, obj, payload..., opaque). */
+static void emitTrampoline(vbPyGen *g, const vbFunction *ft)
+{
+    const char *rtype = ft->ret.type;
+    bool has_ret = ft->ret.kind != VB_RET_VOID;
+    OUT("/* %s (libvirt %s) */\nstatic %s\nvbpy_event_%s(", ft->name, ft->version ? ft->version : "?",
+        rtype, ft->name);
+    for (size_t i = 0; i < ft->nargs; i++) {
+        const char *t = ft->args[i].type;
+        OUT("%s%s%s%s", i ? ", " : "", t, t[strlen(t) - 1] == '*' ? "" : " ", ft->args[i].name);
+    }
+    OUT(")\n{\n    vbpyEventData *d = %s;\n    (void)%s;\n", ft->args[ft->nargs - 1].name,
+        ft->args[0].name);
+    OUT("    PyGILState_STATE st = PyGILState_Ensure();\n");
+    size_t n = 0;
+    for (size_t i = 2; i + 1 < ft->nargs; i++)
+        if (ft->args[i].role != VB_ROLE_LENGTH)
+            n++;
+    OUT("    PyObject *args = PyTuple_New(%zu);\n", n + 3);
+    OUT("    if (args) {\n        Py_INCREF(d->conn);\n        PyTuple_SET_ITEM(args, 0, d->conn);\n"
+        "        PyTuple_SET_ITEM(args, 1, vbpyEventObject(d, %s));\n", ft->args[1].name);
+    size_t k = 2;
+    for (size_t i = 2; i + 1 < ft->nargs; i++) {
+        const vbArg *a = &ft->args[i];
+        char *conv;
+        if (a->role == VB_ROLE_LENGTH)
+            continue;
+        if (a->role == VB_ROLE_TYPED_PARAMS)
+            conv = xasprintf("vbpyTPToDictBorrowed(%s, %s)", a->name, ft->args[i + 1].name);
+        else if (a->ctype.kind == VB_T_CHAR)
+            conv = xasprintf("vbpyFromString((char *)%s, false)", a->name);
+        else
+            conv = scalarToPy(a->ctype.kind, a->name);
+        OUT("        PyTuple_SET_ITEM(args, %zu, %s);\n", k++, conv);
+        free(conv);
+    }
+    OUT("        Py_INCREF(d->opaque);\n        PyTuple_SET_ITEM(args, %zu, d->opaque);\n    }\n", k);
+    OUT("    vbpyEventCall(d, args);\n    PyGILState_Release(st);\n");
+    if (has_ret)
+        OUT("    return 0;\n");
+    OUT("}\n\n");
+}
+
+static int cmpEventName(const void *a, const void *b, void *ctx)
+{
+    const vbModel *m = ctx;
+    return strcmp(m->enums[m->events[*(const int *)a].enum_const].name,
+                  m->enums[m->events[*(const int *)b].enum_const].name);
+}
+
+/* <family>EventRegisterAny(obj, eventID, cb, opaque) -> callbackID */
+static void emitEventRegister(vbPyGen *g, int fi)
+{
+    const vbModel *m = g->m;
+    const vbFunction *f = &m->functions[fi];
+    const vbPyFn *p = &g->fns[fi];
+    const vbEventFamily *ef = &m->families[f->event_family];
+    const char *objcls = m->classes[ef->object_class].name;
+    const vbArg *obj = &f->args[1], *cbarg = &f->args[3];
+    OUT("/* %s (libvirt %s) -> %s.%s(%s, eventID, cb, opaque) */\n", f->name,
+        f->version ? f->version : "?", m->classes[p->host].name, p->pyname, obj->name);
+    OUT("static PyObject *\nvbpy_%s(PyObject *self, PyObject *const *args, Py_ssize_t nargs, "
+        "PyObject *kwnames)\n{\n"
+        "    static const char *const kwlist[] = { \"%s\", \"eventID\", \"cb\", \"opaque\", NULL };\n"
+        "    PyObject *argv[4];\n"
+        "    if (vbpyParseArgs(\"%s\", args, nargs, kwnames, kwlist, 4, 4, argv) < 0)\n"
+        "        return NULL;\n"
+        "    virConnectPtr c_conn = vbpySelf(self);\n    if (!c_conn)\n        return NULL;\n"
+        "    void *c_%s;\n    int c_eventID;\n"
+        "    if (vbpyToObject(argv[0], \"%s\", &vbpy_class_%s, true, &c_%s) < 0 ||\n"
+        "        vbpyToInt(argv[1], \"eventID\", &c_eventID) < 0)\n        return NULL;\n"
+        "    if (!PyCallable_Check(argv[2])) {\n"
+        "        PyErr_SetString(PyExc_TypeError, \"argument 'cb' must be callable\");\n"
+        "        return NULL;\n    }\n"
+        "    %s c_cb;\n    switch (c_eventID) {\n",
+        f->name, obj->name, p->pyname, obj->name, obj->name, objcls, obj->name, cbarg->type);
+    int *ev = xcalloc(m->nevents, sizeof(int));
+    size_t nev = 0;
+    for (size_t i = 0; i < m->nevents; i++)
+        if (m->events[i].family == f->event_family)
+            ev[nev++] = (int)i;
+    qsort_r(ev, nev, sizeof(int), cmpEventName, (void *)m);
+    for (size_t i = 0; i < nev; i++) {
+        const vbEventId *e = &m->events[ev[i]];
+        const vbFunction *ft = &m->functypes[e->functype];
+        if (!eventPayloadOk(ft))
+            continue;
+        OUT("    case %s:\n        c_cb = (%s)(void (*)(void))vbpy_event_%s;\n        break;\n",
+            m->enums[e->enum_const].name, cbarg->type, ft->name);
+    }
+    free(ev);
+    OUT("    default:\n"
+        "        PyErr_Format(PyExc_ValueError, \"%s: event ID %%d is not supported\", c_eventID);\n"
+        "        return NULL;\n    }\n", p->pyname);
+    OUT("    __typeof__(%s) *fn = vbpyResolve(&vbpy_syms[VBPY_SYM_%s]);\n"
+        "    if (!fn)\n        return NULL;\n"
+        "    vbpyEventData *d = vbpyEventDataNew(self, &vbpy_class_%s, argv[2], argv[3]);\n"
+        "    if (!d)\n        return NULL;\n"
+        "    int c_ret;\n    vbpyErr err = { .set = false };\n"
+        "    Py_BEGIN_ALLOW_THREADS\n"
+        "    c_ret = fn(c_conn, c_%s, c_eventID, c_cb, d, vbpyEventFree);\n"
+        "    if (c_ret == -1)\n        vbpyErrCapture(&err);\n    Py_END_ALLOW_THREADS\n"
+        "    if (c_ret == -1) {\n        vbpyEventFree(d);   /* libvirt did not keep it */\n"
+        "        return vbpyErrRaise(&err, \"%s\");\n    }\n"
+        "    return PyLong_FromLong(c_ret);\n}\n\n",
+        f->name, f->name, objcls, obj->name, f->name);
+}
+
+static void emitEvents(vbPyGen *g)
+{
+    const vbModel *m = g->m;
+    OUT("/* ------------------------------------------------------------- events */\n\n");
+    /* trampolines of the families whose registration is bound, by name */
+    bool *done = xcalloc(m->nfunctypes, sizeof(bool));
+    int *ev = xcalloc(m->nevents, sizeof(int));
+    for (size_t i = 0; i < m->nevents; i++)
+        ev[i] = (int)i;
+    qsort_r(ev, m->nevents, sizeof(int), cmpEventName, (void *)m);
+    int *fts = xcalloc(m->nevents, sizeof(int));
+    size_t nft = 0;
+    for (size_t i = 0; i < m->nevents; i++) {
+        const vbEventId *e = &m->events[ev[i]];
+        const vbEventFamily *ef = &m->families[e->family];
+        if (e->functype < 0 || done[e->functype] || ef->register_fn < 0 ||
+            g->fns[ef->register_fn].kind != PF_EVENT_REGISTER || !isBound(&g->fns[ef->register_fn]))
+            continue;
+        if (!eventPayloadOk(&m->functypes[e->functype]))
+            continue;
+        done[e->functype] = true;
+        fts[nft++] = e->functype;
+    }
+    for (size_t i = 1; i < nft; i++)   /* by callback name */
+        for (size_t j = i; j > 0 && strcmp(m->functypes[fts[j - 1]].name, m->functypes[fts[j]].name) > 0; j--) {
+            int t = fts[j];
+            fts[j] = fts[j - 1];
+            fts[j - 1] = t;
+        }
+    for (size_t i = 0; i < nft; i++)
+        emitTrampoline(g, &m->functypes[fts[i]]);
+    free(fts);
+    free(ev);
+    free(done);
+}
+
 static void emitAll(vbPyGen *g)
 {
     dropClashes(g);
@@ -1704,6 +1918,7 @@ static void emitAll(vbPyGen *g)
     emitSymbols(g);
     emitClassDecls(g);
     emitTPGroups(g);
+    emitEvents(g);
     OUT("/* ---------------------------------------------------------- functions */\n\n");
     for (size_t k = 0; k < m->nfunctions; k++) {
         int fi = g->order[k];
@@ -1715,6 +1930,7 @@ static void emitAll(vbPyGen *g)
         case PF_CLOSE: emitClose(g, fi); break;
         case PF_GETTER: emitGetter(g, fi); break;
         case PF_HANDWRITTEN: break;
+        case PF_EVENT_REGISTER: emitEventRegister(g, fi); break;
         }
     }
     emitTables(g);

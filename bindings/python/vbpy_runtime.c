@@ -921,6 +921,21 @@ error:
 
 PyObject *vbpyTPToDict(virTypedParameterPtr params, int nparams, bool lib_allocated)
 {
+    PyObject *d = vbpyTPToDictBorrowed(params, nparams);
+    void *fn = vbpyRuntimeSym(lib_allocated ? vbpy_info->sym_tp_free : vbpy_info->sym_tp_clear);
+    if (lib_allocated) {
+        if (fn)
+            ((__typeof__(virTypedParamsFree) *)fn)(params, nparams);
+    } else {
+        if (fn)
+            ((__typeof__(virTypedParamsClear) *)fn)(params, nparams);
+        free(params);
+    }
+    return d;
+}
+
+PyObject *vbpyTPToDictBorrowed(virTypedParameterPtr params, int nparams)
+{
     PyObject *d = PyDict_New();
     for (int i = 0; d && i < nparams; i++) {
         virTypedParameterPtr p = &params[i];
@@ -938,15 +953,6 @@ PyObject *vbpyTPToDict(virTypedParameterPtr params, int nparams, bool lib_alloca
         if (!v || PyDict_SetItemString(d, p->field, v) < 0)
             Py_CLEAR(d);
         Py_XDECREF(v);
-    }
-    void *fn = vbpyRuntimeSym(lib_allocated ? vbpy_info->sym_tp_free : vbpy_info->sym_tp_clear);
-    if (lib_allocated) {
-        if (fn)
-            ((__typeof__(virTypedParamsFree) *)fn)(params, nparams);
-    } else {
-        if (fn)
-            ((__typeof__(virTypedParamsClear) *)fn)(params, nparams);
-        free(params);
     }
     return d;
 }
@@ -1025,6 +1031,67 @@ PyObject *vbpyCpumapTuple(const unsigned char *map, int ncpus)
         PyTuple_SET_ITEM(t, i, b);
     }
     return t;
+}
+
+/* ----------------------------------------------------------------- events */
+
+vbpyEventData *vbpyEventDataNew(PyObject *conn, const vbpyClass *objcls, PyObject *cb,
+                                PyObject *opaque)
+{
+    vbpyEventData *d = calloc(1, sizeof(*d));
+    if (!d) {
+        PyErr_NoMemory();
+        return NULL;
+    }
+    Py_INCREF(conn);
+    Py_INCREF(cb);
+    Py_INCREF(opaque);
+    d->conn = conn;
+    d->objcls = objcls;
+    d->cb = cb;
+    d->opaque = opaque;
+    return d;
+}
+
+void vbpyEventFree(void *opaque)
+{
+    vbpyEventData *d = opaque;
+    if (!d || !Py_IsInitialized())
+        return;
+    PyGILState_STATE st = PyGILState_Ensure();
+    Py_CLEAR(d->conn);
+    Py_CLEAR(d->cb);
+    Py_CLEAR(d->opaque);
+    PyGILState_Release(st);
+    free(d);
+}
+
+PyObject *vbpyEventObject(vbpyEventData *d, void *ptr)
+{
+    if (!ptr)
+        Py_RETURN_NONE;
+    if (d->objcls->ref)
+        d->objcls->ref(ptr);   /* the wrapper's reference, dropped on dealloc */
+    else if (!d->objcls->release)
+        return NULL;
+    return vbpyWrap(d->objcls, ptr, d->conn);
+}
+
+void vbpyEventCall(vbpyEventData *d, PyObject *args)
+{
+    PyObject *r = NULL;
+    if (args) {
+        /* a conversion that failed left a NULL item and an exception */
+        bool complete = true;
+        for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(args); i++)
+            complete = complete && PyTuple_GET_ITEM(args, i);
+        if (complete)
+            r = PyObject_Call(d->cb, args, NULL);
+        Py_DECREF(args);
+    }
+    if (!r)
+        PyErr_WriteUnraisable(d->cb);
+    Py_XDECREF(r);
 }
 
 /* --------------------------------------------------------------- results */
@@ -1203,6 +1270,8 @@ int vbpyModuleInit(PyObject *module, const vbpyModuleInfo *info)
         const vbpyClass *cls = info->classes[i];
         if (cls->release_sym)
             vbpyResolveQuiet(cls->release_sym);
+        if (cls->ref_sym)
+            vbpyResolveQuiet(cls->ref_sym);
         if (vbpyClassReady(cls) < 0)
             return -1;
         Py_INCREF(cls->type);

@@ -100,6 +100,8 @@ struct vbpyClass {
     const vbpyClass *parent;       /* class this one keeps alive, or NULL */
     void (*release)(void *ptr);    /* calls <Class>Free / <Class>Close */
     vbpySym *release_sym;          /* resolved at import: release runs without the GIL */
+    void (*ref)(void *ptr);        /* calls <Class>Ref (objects lent to callbacks) */
+    vbpySym *ref_sym;
 };
 
 /* A generated class by name ("virDomainSnapshot"), or NULL. */
@@ -216,6 +218,28 @@ PyObject *vbpyErrorTuple(virErrorPtr e);
 
 /* Decode a C string (NULL gives None); frees it when owned. */
 PyObject *vbpyFromString(char *s, bool owned);
+
+/* ------------------------------------------------------------ events */
+
+/* What libvirt holds for one registered callback (its opaque). */
+typedef struct {
+    PyObject *conn;             /* the virConnect wrapper registered on */
+    const vbpyClass *objcls;    /* class of the event's object */
+    PyObject *cb;
+    PyObject *opaque;
+} vbpyEventData;
+
+vbpyEventData *vbpyEventDataNew(PyObject *conn, const vbpyClass *objcls, PyObject *cb,
+                                PyObject *opaque);
+/* virFreeCallback: libvirt is done with the registration (takes the GIL). */
+void vbpyEventFree(void *opaque);
+/* A new wrapper of an object libvirt lends to a callback (referenced). */
+PyObject *vbpyEventObject(vbpyEventData *d, void *ptr);
+/* Call d->cb(*args) (steals args; NULL: an exception is set); exceptions in
+ * the callback are reported as unraisable.  GIL held. */
+void vbpyEventCall(vbpyEventData *d, PyObject *args);
+/* Typed parameters libvirt keeps ownership of -> dict. */
+PyObject *vbpyTPToDictBorrowed(virTypedParameterPtr params, int nparams);
 
 /* ------------------------------------------------------------ module */
 
