@@ -318,6 +318,55 @@ static void testStats(virConnectPtr conn, virDomainPtr dom)
     virtbindDomainStatsRecordListFree(recs, n);
 }
 
+static int fieldType(const virtbindTPStruct *d, const char *name)
+{
+    for (size_t i = 0; i < d->nfields; i++) {
+        if (strcmp(d->fields[i].name, name) == 0)
+            return d->fields[i].type;
+    }
+    return -1;
+}
+
+/* an input wrapper whose field types come from the annotations file; the test
+ * driver checks the types with virTypedParamsValidate */
+static void testIOThread(virDomainPtr dom)
+{
+    int rc = virDomainAddIOThread(dom, 7, 0);
+    virtbindDomainIOThreadParams io = {0};
+    io.poll_max_ns = 32768;
+    io.poll_max_ns_set = true;
+    rc = rc == 0 ? virtbindDomainSetIOThreadParams(dom, 7, &io, 0) : -1;
+    vbtOk(rc == 0, "iothread: poll_max_ns accepted with the model's type (%s)",
+          rc < 0 ? virGetLastErrorMessage() : "ok");
+
+    /* libvirt validates poll_grow/poll_shrink as VIR_TYPED_PARAM_UINT; when the
+     * model types them otherwise, the extra list is the escape hatch */
+    virtbindDomainIOThreadParams grow = {0};
+    int t = fieldType(&virtbindDomainIOThreadParamsDesc, "poll_grow");
+    if (t == VIR_TYPED_PARAM_UINT) {
+        grow.poll_grow = 2;
+        grow.poll_grow_set = true;
+    } else {
+        vbtDiag("the model types poll_grow as %d, libvirt expects VIR_TYPED_PARAM_UINT (%d): "
+                "sent through extra", t, VIR_TYPED_PARAM_UINT);
+        int max = 0;
+        virTypedParamsAddUInt(&grow.extra, &grow.nextra, &max, "poll_grow", 2);
+    }
+    rc = virtbindDomainSetIOThreadParams(dom, 7, &grow, 0);
+    vbtOk(rc == 0, "iothread: poll_grow accepted as an unsigned int (%s)",
+          rc < 0 ? virGetLastErrorMessage() : "ok");
+    virtbindDomainIOThreadParamsClear(&grow);
+
+    virtbindDomainIOThreadParams pool = {0};
+    pool.thread_pool_min = 1;
+    pool.thread_pool_min_set = true;
+    rc = virtbindDomainSetIOThreadParams(dom, 7, &pool, 0);
+    virErrorPtr e = virGetLastError();
+    vbtOk(rc == -1 && e && e->code == VIR_ERR_ARGUMENT_UNSUPPORTED,
+          "iothread: thread_pool_min refused by the test driver, error passed through");
+    virDomainDelIOThread(dom, 7, 0);
+}
+
 static void testUnsupported(virDomainPtr dom)
 {
     virtbindDomainJobStatsParams js = {0};
@@ -349,6 +398,7 @@ int main(void)
         testBlockIoTune(dom);
         testPerf(dom);
         testCPUStats(dom);
+        testIOThread(dom);
         testUnsupported(dom);
         testStats(conn, dom);
         testNode(conn);
