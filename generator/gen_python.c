@@ -337,7 +337,9 @@ static void classify(vbPyGen *g, int fi)
     }
     /* struct free functions the hand-written stubs call on libvirt's results */
     static const char *const hw_only[] = { "virDomainFSInfoFree", "virDomainIOThreadInfoFree",
-                                           "virDomainInterfaceFree", "virNetworkDHCPLeaseFree" };
+                                           "virDomainInterfaceFree",
+                                           "virDomainStatsRecordListFree",
+                                           "virNetworkDHCPLeaseFree" };
     for (size_t i = 0; i < sizeof(hw_only) / sizeof(hw_only[0]); i++) {
         if (strcmp(f->name, hw_only[i]) == 0) {
             p->internal = true;

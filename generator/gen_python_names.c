@@ -93,6 +93,7 @@ static const struct {
     { "virDomainGetFSInfo", "fsInfo" },
     { "virDomainGetIOThreadInfo", "ioThreadInfo" },
     { "virDomainGetTime", "getTime" },
+    { "virDomainListGetStats", "domainListGetStats" },
     { "virGetVersion", "getVersion" },
     { "virSetErrorFunc", "registerErrorHandler" },
     { "virStreamNew", "newStream" },
@@ -156,6 +157,9 @@ static const struct {
     const char *signature;
     const char *host;   /* when libvirt-python hosts it elsewhere than the model */
 } vbPyHandwrittenTable[] = {
+    { "virConnectGetAllDomainStats",
+      "getAllDomainStats(stats=0, flags=0) -> [(virDomain, {field: value})]",
+      NULL },
     { "virDomainGetBlockJobInfo",
       "blockJobInfo(path, flags=0) -> {'type', 'bandwidth', 'cur', 'end'}",
       NULL },
@@ -183,6 +187,9 @@ static const struct {
     { "virDomainInterfaceAddresses",
       "interfaceAddresses(source, flags=0) -> {name: {'hwaddr': str, 'addrs': [dict]}}",
       NULL },
+    { "virDomainListGetStats",
+      "domainListGetStats(doms, stats=0, flags=0) -> [(virDomain, {field: value})]",
+      "virConnect" },
     { "virDomainMemoryStats", "memoryStats() -> {'actual': int, 'rss': int, ...}", NULL },
     { "virDomainRevertToSnapshot", "revertToSnapshot(snap, flags=0)", "virDomain" },
     { "virDomainSetTime",

@@ -1124,3 +1124,120 @@ VBPY_HW(virSetErrorFunc)
         return NULL;
     return PyLong_FromLong(1);
 }
+
+/* ---------------------------------------------------------- domain stats */
+
+/* [(virDomain, {field: value})] from libvirt's record list (freed here; the
+ * domains are referenced for their wrappers first). */
+static PyObject *vbpyStatsRecords(PyObject *conn, virDomainStatsRecordPtr *records, int n)
+{
+    const vbpyClass *domCls = vbpyFindClass("virDomain");
+    __typeof__(virDomainStatsRecordListFree) *lfree = VBPY_RESOLVE_NAMED(virDomainStatsRecordListFree);
+    PyObject *list = domCls && lfree ? PyList_New(0) : NULL;
+    for (int i = 0; list && i < n; i++) {
+        virDomainStatsRecordPtr rec = records[i];
+        if (domCls->ref)
+            domCls->ref(rec->dom);   /* the list free below drops libvirt's own reference */
+        PyObject *dom = vbpyWrap(domCls, rec->dom, conn);
+        PyObject *d = dom ? vbpyTPToDictBorrowed(rec->params, rec->nparams) : NULL;
+        PyObject *t = d ? Py_BuildValue("(NN)", dom, d) : NULL;
+        if (!t) {
+            if (!d)
+                Py_XDECREF(dom);
+            Py_CLEAR(list);
+        } else if (PyList_Append(list, t) < 0) {
+            Py_CLEAR(list);
+        }
+        Py_XDECREF(t);
+    }
+    if (lfree) {
+        Py_BEGIN_ALLOW_THREADS
+        lfree(records);
+        Py_END_ALLOW_THREADS
+    }
+    return list;
+}
+
+/* conn.getAllDomainStats(stats=0, flags=0) */
+VBPY_HW(virConnectGetAllDomainStats)
+{
+    static const char *const kwlist[] = { "stats", "flags", NULL };
+    PyObject *argv[2];
+    if (vbpyParseArgs("getAllDomainStats", args, nargs, kwnames, kwlist, 2, 0, argv) < 0)
+        return NULL;
+    virConnectPtr conn = vbpySelf(self);
+    if (!conn)
+        return NULL;
+    unsigned int stats, flags;
+    if (vbpyToUInt(argv[0], "stats", &stats) < 0 || vbpyToUInt(argv[1], "flags", &flags) < 0)
+        return NULL;
+    __typeof__(virConnectGetAllDomainStats) *fn = VBPY_RESOLVE_NAMED(virConnectGetAllDomainStats);
+    if (!fn)
+        return NULL;
+    virDomainStatsRecordPtr *records = NULL;
+    int n;
+    vbpyErr err = { .set = false };
+    Py_BEGIN_ALLOW_THREADS
+    n = fn(conn, stats, &records, flags);
+    if (n == -1)
+        vbpyErrCapture(&err);
+    Py_END_ALLOW_THREADS
+    if (n == -1)
+        return vbpyErrRaise(&err, "virConnectGetAllDomainStats");
+    return vbpyStatsRecords(self, records, n);
+}
+
+/* conn.domainListGetStats(doms, stats=0, flags=0) */
+VBPY_HW(virDomainListGetStats)
+{
+    static const char *const kwlist[] = { "doms", "stats", "flags", NULL };
+    PyObject *argv[3];
+    if (vbpyParseArgs("domainListGetStats", args, nargs, kwnames, kwlist, 3, 1, argv) < 0)
+        return NULL;
+    if (!vbpySelf(self))
+        return NULL;
+    unsigned int stats, flags;
+    if (vbpyToUInt(argv[1], "stats", &stats) < 0 || vbpyToUInt(argv[2], "flags", &flags) < 0)
+        return NULL;
+    if (!PyList_Check(argv[0]) && !PyTuple_Check(argv[0])) {
+        PyErr_Format(PyExc_TypeError, "argument 'doms' must be a list of virDomain, not %.100s",
+                     Py_TYPE(argv[0])->tp_name);
+        return NULL;
+    }
+    const vbpyClass *domCls = vbpyFindClass("virDomain");
+    __typeof__(virDomainListGetStats) *fn = VBPY_RESOLVE_NAMED(virDomainListGetStats);
+    if (!domCls || !fn)
+        return NULL;
+    /* a tuple snapshot keeps the wrappers (and their pointers) alive */
+    PyObject *t = PySequence_Tuple(argv[0]);
+    if (!t)
+        return NULL;
+    Py_ssize_t len = PyTuple_GET_SIZE(t);
+    virDomainPtr *doms = calloc((size_t)len + 1, sizeof(*doms));
+    if (!doms) {
+        Py_DECREF(t);
+        return PyErr_NoMemory();
+    }
+    for (Py_ssize_t i = 0; i < len; i++) {
+        void *p;
+        if (vbpyToObject(PyTuple_GET_ITEM(t, i), "doms", domCls, false, &p) < 0) {
+            free(doms);
+            Py_DECREF(t);
+            return NULL;
+        }
+        doms[i] = p;
+    }
+    virDomainStatsRecordPtr *records = NULL;
+    int n;
+    vbpyErr err = { .set = false };
+    Py_BEGIN_ALLOW_THREADS
+    n = fn(doms, stats, &records, flags);
+    if (n == -1)
+        vbpyErrCapture(&err);
+    Py_END_ALLOW_THREADS
+    free(doms);
+    Py_DECREF(t);
+    if (n == -1)
+        return vbpyErrRaise(&err, "virDomainListGetStats");
+    return vbpyStatsRecords(self, records, n);
+}

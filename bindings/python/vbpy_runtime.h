@@ -280,6 +280,7 @@ int vbpyModuleInit(PyObject *module, const vbpyModuleInfo *info);
 #define VBPY_HW(cname) \
     PyObject *vbpy_hw_##cname(PyObject *self, PyObject *const *args, Py_ssize_t nargs, \
                               PyObject *kwnames)
+VBPY_HW(virConnectGetAllDomainStats);
 VBPY_HW(virDomainGetBlockJobInfo);
 VBPY_HW(virDomainGetCPUStats);
 VBPY_HW(virDomainGetDiskErrors);
@@ -295,6 +296,7 @@ VBPY_HW(virDomainGetTime);
 VBPY_HW(virDomainGetVcpuPinInfo);
 VBPY_HW(virDomainGetVcpus);
 VBPY_HW(virDomainInterfaceAddresses);
+VBPY_HW(virDomainListGetStats);
 VBPY_HW(virDomainMemoryStats);
 VBPY_HW(virDomainRevertToSnapshot);
 VBPY_HW(virDomainSetTime);
