@@ -1241,3 +1241,116 @@ VBPY_HW(virDomainListGetStats)
         return vbpyErrRaise(&err, "virDomainListGetStats");
     return vbpyStatsRecords(self, records, n);
 }
+
+/* ---------------------------------------------------------------- openAuth */
+
+typedef struct {
+    PyObject *cb;
+    PyObject *cbdata;
+} vbpyAuth;
+
+/* libvirt asks for credentials (on the thread calling openAuth, which does
+ * not hold the GIL): cb([[type, prompt, challenge, defresult, result]...],
+ * cbdata) fills each result; returns cb's int. */
+static int vbpyAuthCallback(virConnectCredentialPtr cred, unsigned int ncred, void *opaque)
+{
+    vbpyAuth *a = opaque;
+    int ret = -1;
+    PyGILState_STATE st = PyGILState_Ensure();
+    PyObject *list = PyList_New((Py_ssize_t)ncred);
+    for (unsigned int i = 0; list && i < ncred; i++) {
+        PyObject *item = Py_BuildValue("[iNNNO]", cred[i].type,
+                                       vbpyFromString((char *)cred[i].prompt, false),
+                                       vbpyFromString((char *)cred[i].challenge, false),
+                                       vbpyFromString((char *)cred[i].defresult, false), Py_None);
+        if (!item)
+            Py_CLEAR(list);
+        else
+            PyList_SET_ITEM(list, i, item);
+    }
+    PyObject *r = list ? PyObject_CallFunction(a->cb, "(OO)", list, a->cbdata) : NULL;
+    if (r) {
+        ret = PyLong_Check(r) ? (int)PyLong_AsLong(r) : -1;
+        for (unsigned int i = 0; ret == 0 && i < ncred; i++) {
+            PyObject *item = PyList_GetItem(list, i);   /* the callback may replace items */
+            PyObject *res = item && PySequence_Check(item) && PySequence_Size(item) >= 5
+                                ? PySequence_GetItem(item, 4) : NULL;
+            const char *s;
+            Py_ssize_t len;
+            if (res && PyUnicode_Check(res) && (s = PyUnicode_AsUTF8AndSize(res, &len))) {
+                free(cred[i].result);
+                cred[i].result = strdup(s);
+                cred[i].resultlen = cred[i].result ? (unsigned int)len : 0;
+                if (!cred[i].result)
+                    ret = -1;
+            }
+            Py_XDECREF(res);
+        }
+    }
+    if (PyErr_Occurred())
+        PyErr_WriteUnraisable(a->cb);
+    Py_XDECREF(r);
+    Py_XDECREF(list);
+    PyGILState_Release(st);
+    return ret;
+}
+
+/* openAuth(uri, auth, flags=0), auth = [credtypes, cb, cbdata]: libvirt-python's
+ * shape; cb(creds, cbdata) fills creds[i][4]. */
+VBPY_HW(virConnectOpenAuth)
+{
+    (void)self;
+    static const char *const kwlist[] = { "uri", "auth", "flags", NULL };
+    PyObject *argv[3];
+    if (vbpyParseArgs("openAuth", args, nargs, kwnames, kwlist, 3, 2, argv) < 0)
+        return NULL;
+    const char *uri;
+    unsigned int flags;
+    if (vbpyToString(argv[0], "uri", true, &uri) < 0 || vbpyToUInt(argv[2], "flags", &flags) < 0)
+        return NULL;
+    PyObject *auth = argv[1];
+    if ((!PyList_Check(auth) && !PyTuple_Check(auth)) || PySequence_Size(auth) != 3) {
+        PyErr_SetString(PyExc_TypeError, "argument 'auth' must be [credtypes, cb, cbdata]");
+        return NULL;
+    }
+    PyObject *t = PySequence_Tuple(auth);
+    if (!t)
+        return NULL;
+    vbpyAuth a = { PyTuple_GET_ITEM(t, 1), PyTuple_GET_ITEM(t, 2) };
+    if (a.cb != Py_None && !PyCallable_Check(a.cb)) {
+        Py_DECREF(t);
+        PyErr_SetString(PyExc_TypeError, "auth[1] must be callable or None");
+        return NULL;
+    }
+    int *credtypes = NULL;
+    Py_ssize_t ncred = 0;
+    if (vbpyToIntArray(PyTuple_GET_ITEM(t, 0), "auth[0]", false, (void **)&credtypes, &ncred) < 0) {
+        Py_DECREF(t);
+        return NULL;
+    }
+    __typeof__(virConnectOpenAuth) *fn = VBPY_RESOLVE_NAMED(virConnectOpenAuth);
+    const vbpyClass *connCls = vbpyFindClass("virConnect");
+    if (!fn || !connCls) {
+        free(credtypes);
+        Py_DECREF(t);
+        return NULL;
+    }
+    virConnectAuth cauth = {
+        .credtype = credtypes,
+        .ncredtype = (unsigned int)ncred,
+        .cb = a.cb == Py_None ? NULL : vbpyAuthCallback,
+        .cbdata = &a,
+    };
+    virConnectPtr conn;
+    vbpyErr err = { .set = false };
+    Py_BEGIN_ALLOW_THREADS
+    conn = fn(uri, &cauth, flags);
+    if (!conn)
+        vbpyErrCapture(&err);
+    Py_END_ALLOW_THREADS
+    free(credtypes);
+    Py_DECREF(t);
+    if (!conn)
+        return vbpyErrRaise(&err, "virConnectOpenAuth");
+    return vbpyWrap(connCls, conn, NULL);
+}

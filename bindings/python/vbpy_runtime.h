@@ -281,6 +281,7 @@ int vbpyModuleInit(PyObject *module, const vbpyModuleInfo *info);
     PyObject *vbpy_hw_##cname(PyObject *self, PyObject *const *args, Py_ssize_t nargs, \
                               PyObject *kwnames)
 VBPY_HW(virConnectGetAllDomainStats);
+VBPY_HW(virConnectOpenAuth);
 VBPY_HW(virDomainGetBlockJobInfo);
 VBPY_HW(virDomainGetCPUStats);
 VBPY_HW(virDomainGetDiskErrors);

@@ -945,3 +945,31 @@ def test_domain_stats_match_python3_libvirt(conn, dom, ref):
         conn.domainListGetStats([conn])
     with pytest.raises(TypeError):
         conn.domainListGetStats(dom)
+
+
+AUTH_NODE = """<node><auth><user password='letmein'>fred</user></auth></node>"""
+
+
+def test_open_auth_calls_back_for_credentials(tmp_path):
+    node = tmp_path / "authnode.xml"
+    node.write_text(AUTH_NODE)
+    uri = "test://" + str(node)
+    calls = []
+
+    def cb(creds, cbdata):
+        calls.append(([c[0] for c in creds], cbdata))
+        for c in creds:
+            c[4] = {virtbind.VIR_CRED_AUTHNAME: "fred",
+                    virtbind.VIR_CRED_PASSPHRASE: "letmein"}.get(c[0])
+        return 0
+
+    creds = [virtbind.VIR_CRED_AUTHNAME, virtbind.VIR_CRED_PASSPHRASE]
+    conn = virtbind.openAuth(uri, [creds, cb, "data"], 0)
+    assert conn.getType() == "TEST"
+    assert calls == [([virtbind.VIR_CRED_AUTHNAME], "data"),
+                     ([virtbind.VIR_CRED_PASSPHRASE], "data")]
+    with pytest.raises(virtbind.libvirtError):
+        virtbind.openAuth(uri, [creds, lambda c, d: -1, None])
+    with pytest.raises(TypeError):
+        virtbind.openAuth(uri, None)
+    assert virtbind.openAuth(URI, [[], None, None]).getType() == "TEST"
