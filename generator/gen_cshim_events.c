@@ -131,6 +131,94 @@ static void emitPair(vbBuf *h, vbBuf *c, const vbModel *m, const vbEventFamily *
     free(dname);
 }
 
+/* For an event whose callback carries typed parameters (tunable, job
+ * completed): a registration taking a callback that receives the unpacked
+ * struct instead of params/nparams, through a trampoline that owns a small
+ * context (freed, after the caller's freecb, when libvirt releases it). */
+static void emitParamsEvent(vbBuf *h, vbBuf *c, const vbModel *m, const vbEventFamily *fam,
+                            const char *base, const char *id, const vbFunction *ft,
+                            const char *group)
+{
+    const vbFunction *reg = &m->functions[fam->register_fn];
+    int pa = ft->tp_params_arg, ca = ft->tp_count_arg;
+    int opq = findArg(ft, VB_ROLE_OPAQUE);
+    int objarg = -1;
+    for (size_t i = 0; i < reg->nargs; i++) {
+        if (reg->args[i].role == VB_ROLE_OBJECT)
+            objarg = (int)i;
+    }
+    if (pa < 0 || ca < 0 || opq < 0 || objarg < 0 || reg->args[0].role != VB_ROLE_SELF)
+        return;
+    char *st = vbPrintf("virtbind%sParams", group);
+    char *cbt = vbPrintf("virtbind%sParamsCallback", base);
+    char *ctx = vbPrintf("vb%sParamsCtx", base);
+
+    /* the callback type */
+    vbBufPrintf(h, "/* %s with the parameters unpacked: params is valid during the call only\n"
+                   " * (an empty struct if unpacking ran out of memory). */\n"
+                   "typedef void (*%s)(", id, cbt);
+    for (size_t i = 0; i < ft->nargs; i++) {
+        if ((int)i == ca)
+            continue;
+        if (i)
+            vbBufAdd(h, ", ");
+        if ((int)i == pa)
+            vbBufPrintf(h, "const %s *%s", st, ft->args[i].name);
+        else
+            vbCShimArgDecl(h, ft->args[i].type, ft->args[i].name);
+    }
+    vbBufAdd(h, ");\n");
+    vbBufPrintf(h, "/* Register CB for %s; deregister with virtbind%sDeregister.\n"
+                   " * freecb(opaque) runs when libvirt releases the callback. */\n"
+                   "int virtbind%sParamsRegister(virConnectPtr conn, %s %s, %s cb, void *opaque,\n"
+                   "        virFreeCallback freecb);\n\n",
+                id, base, base, reg->args[objarg].type, reg->args[objarg].name, cbt);
+
+    vbBufPrintf(c, "typedef struct {\n    %s cb;\n    void *opaque;\n    virFreeCallback freecb;\n} %s;\n\n",
+                cbt, ctx);
+    vbBufPrintf(c, "static void %sTrampoline(", ctx);
+    for (size_t i = 0; i < ft->nargs; i++) {
+        if (i)
+            vbBufAdd(c, ", ");
+        vbCShimArgDecl(c, ft->args[i].type, ft->args[i].name);
+    }
+    vbBufPrintf(c, ")\n{\n    %s *vb_ctx = %s;\n    %s vb_p;\n\n"
+                   "    %sUnpack(%s, %s, &vb_p);\n    vb_ctx->cb(",
+                ctx, ft->args[opq].name, st, st, ft->args[pa].name, ft->args[ca].name);
+    bool first = true;
+    for (size_t i = 0; i < ft->nargs; i++) {
+        if ((int)i == ca)
+            continue;
+        if (!first)
+            vbBufAdd(c, ", ");
+        first = false;
+        if ((int)i == pa)
+            vbBufAdd(c, "&vb_p");
+        else if ((int)i == opq)
+            vbBufAdd(c, "vb_ctx->opaque");
+        else
+            vbBufAdd(c, ft->args[i].name);
+    }
+    vbBufPrintf(c, ");\n    %sClear(&vb_p);\n}\n\n", st);
+    vbBufPrintf(c, "static void %sFree(void *opaque)\n{\n    %s *vb_ctx = opaque;\n\n"
+                   "    if (vb_ctx->freecb)\n        vb_ctx->freecb(vb_ctx->opaque);\n"
+                   "    free(vb_ctx);\n}\n\n", ctx, ctx);
+    vbBufPrintf(c, "int virtbind%sParamsRegister(virConnectPtr conn, %s %s, %s cb, void *opaque,\n"
+                   "        virFreeCallback freecb)\n{\n"
+                   "    %s *vb_ctx;\n    int vb_id;\n\n"
+                   "    if (!cb) {\n        errno = EINVAL;\n        return -1;\n    }\n"
+                   "    if (!(vb_ctx = calloc(1, sizeof(*vb_ctx))))\n        return -1;\n"
+                   "    vb_ctx->cb = cb;\n    vb_ctx->opaque = opaque;\n    vb_ctx->freecb = freecb;\n"
+                   "    vb_id = virtbind%sRegister(conn, %s, %sTrampoline, vb_ctx, %sFree);\n"
+                   "    if (vb_id < 0)\n        free(vb_ctx);   /* libvirt did not take it */\n"
+                   "    return vb_id;\n}\n\n",
+                base, reg->args[objarg].type, reg->args[objarg].name, cbt, ctx, base,
+                reg->args[objarg].name, ctx, ctx);
+    free(st);
+    free(cbt);
+    free(ctx);
+}
+
 int vbCShimEvents(const vbModel *m, vbBuf *h, vbBuf *c)
 {
     vbCShimHeaderComment(h, m, "virtbind/events.h",
@@ -138,9 +226,10 @@ int vbCShimEvents(const vbModel *m, vbBuf *h, vbBuf *c)
                          " * one register/deregister pair per event ID, taking that ID's exact callback type.");
     vbBufAdd(h, "#ifndef VIRTBIND_EVENTS_H\n#define VIRTBIND_EVENTS_H\n\n"
                 "#include <libvirt/libvirt.h>\n#include <libvirt/libvirt-qemu.h>\n\n"
+                "#include <virtbind/typedparams.h>\n\n"
                 "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n");
     vbCShimHeaderComment(c, m, "events.c", "typed event registration of libvirtbind.");
-    vbBufAdd(c, "#include \"virtbind/events.h\"\n\n");
+    vbBufAdd(c, "#include \"virtbind/events.h\"\n\n#include <errno.h>\n#include <stdlib.h>\n\n");
 
     evRef *evs = vbAlloc((m->nevents ? m->nevents : 1) * sizeof(*evs));
     size_t nev = 0;
@@ -165,12 +254,9 @@ int vbCShimEvents(const vbModel *m, vbBuf *h, vbBuf *c)
         char *suffix = camel(p + strlen("_EVENT_ID_"));
         char *base = vbPrintf("Connect%sEvent%s", fam->name, suffix);
         emitPair(h, c, m, fam, base, id, &m->functypes[e->functype]);
-        if (e->tp_group >= 0) {
-            const char *g = m->tp_groups[e->tp_group].name;
-            vbBufPrintf(h, "/* The params of %s callbacks unpack with virtbind%sParamsUnpack()\n"
-                           " * (virtbind/typedparams.h). */\n\n",
-                        id, g);
-        }
+        if (e->tp_group >= 0)
+            emitParamsEvent(h, c, m, fam, base, id, &m->functypes[e->functype],
+                            m->tp_groups[e->tp_group].name);
         free(base);
         free(suffix);
         nemitted++;

@@ -268,6 +268,40 @@ static void testNodeDevice(virConnectPtr conn)
     vbtOk(r.frees == 1, "nodedev: free callback called once");
 }
 
+static void onTunable(virConnectPtr conn, virDomainPtr dom,
+                      const virtbindDomainTunableParams *params, void *opaque)
+{
+    (void)conn;
+    record(opaque, virDomainGetName(dom), params->cpu_vcpupin_count > 0, params->nextra);
+}
+
+static void onJobDone(virConnectPtr conn, virDomainPtr dom,
+                      const virtbindDomainJobStatsParams *params, void *opaque)
+{
+    (void)conn;
+    record(opaque, virDomainGetName(dom), params->success_set, params->nextra);
+}
+
+/* typed-parameter events with unpacking trampolines: the test driver emits
+ * neither tunable nor job-completed events, so only (de)registration and
+ * the free-callback chain are checked */
+static void testParamsEvents(virConnectPtr conn)
+{
+    recorder r = {0};
+    int id = virtbindConnectDomainEventTunableParamsRegister(conn, NULL, onTunable, &r,
+                                                             freeRecorder);
+    int jid = virtbindConnectDomainEventJobCompletedParamsRegister(conn, NULL, onJobDone, &r,
+                                                                   freeRecorder);
+    vbtOk(id >= 0 && jid >= 0, "params events: tunable and job-completed (unpacking) registered");
+    vbtOk(virtbindConnectDomainEventTunableDeregister(conn, id) == 0 &&
+              virtbindConnectDomainEventJobCompletedDeregister(conn, jid) == 0,
+          "params events: deregistered");
+    for (int i = 0; i < 5 && r.frees < 2; i++)
+        virEventRunDefaultImpl();
+    vbtOk(r.frees == 2 && r.n == 0, "params events: the caller's free callback ran once each (%d)",
+          r.frees);
+}
+
 int main(void)
 {
     virSetErrorFunc(NULL, quiet);
@@ -284,6 +318,7 @@ int main(void)
     testPool(conn);
     testSecret(conn);
     testNodeDevice(conn);
+    testParamsEvents(conn);
     virConnectClose(conn);
     virEventRemoveTimeout(timer);
     return vbtDone();
