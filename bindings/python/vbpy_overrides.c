@@ -1354,3 +1354,75 @@ VBPY_HW(virConnectOpenAuth)
         return vbpyErrRaise(&err, "virConnectOpenAuth");
     return vbpyWrap(connCls, conn, NULL);
 }
+
+/* ---------------------------------------------------------- close callback */
+
+/* cb(conn, reason, opaque) when libvirt closes the connection. */
+static void vbpyCloseCallback(virConnectPtr conn, int reason, void *opaque)
+{
+    (void)conn;
+    vbpyEventData *d = opaque;
+    PyGILState_STATE st = PyGILState_Ensure();
+    vbpyEventCall(d, Py_BuildValue("(OiO)", d->conn, reason, d->opaque));
+    PyGILState_Release(st);
+}
+
+/* conn.registerCloseCallback(cb, opaque) -> 0 */
+VBPY_HW(virConnectRegisterCloseCallback)
+{
+    static const char *const kwlist[] = { "cb", "opaque", NULL };
+    PyObject *argv[2];
+    if (vbpyParseArgs("registerCloseCallback", args, nargs, kwnames, kwlist, 2, 2, argv) < 0)
+        return NULL;
+    virConnectPtr conn = vbpySelf(self);
+    if (!conn)
+        return NULL;
+    if (!PyCallable_Check(argv[0])) {
+        PyErr_SetString(PyExc_TypeError, "argument 'cb' must be callable");
+        return NULL;
+    }
+    __typeof__(virConnectRegisterCloseCallback) *fn =
+        VBPY_RESOLVE_NAMED(virConnectRegisterCloseCallback);
+    if (!fn)
+        return NULL;
+    /* the connection is passed as is: the data holds the wrapper */
+    vbpyEventData *d = vbpyEventDataNew(self, ((vbpyObject *)self)->cls, argv[0], argv[1]);
+    if (!d)
+        return NULL;
+    int ret;
+    vbpyErr err = { .set = false };
+    Py_BEGIN_ALLOW_THREADS
+    ret = fn(conn, vbpyCloseCallback, d, vbpyEventFree);
+    if (ret == -1)
+        vbpyErrCapture(&err);
+    Py_END_ALLOW_THREADS
+    if (ret == -1) {
+        vbpyEventFree(d);
+        return vbpyErrRaise(&err, "virConnectRegisterCloseCallback");
+    }
+    return PyLong_FromLong(ret);
+}
+
+/* conn.unregisterCloseCallback() -> None */
+VBPY_HW(virConnectUnregisterCloseCallback)
+{
+    if (vbpyParseArgs("unregisterCloseCallback", args, nargs, kwnames, NULL, 0, 0, NULL) < 0)
+        return NULL;
+    virConnectPtr conn = vbpySelf(self);
+    if (!conn)
+        return NULL;
+    __typeof__(virConnectUnregisterCloseCallback) *fn =
+        VBPY_RESOLVE_NAMED(virConnectUnregisterCloseCallback);
+    if (!fn)
+        return NULL;
+    int ret;
+    vbpyErr err = { .set = false };
+    Py_BEGIN_ALLOW_THREADS
+    ret = fn(conn, vbpyCloseCallback);
+    if (ret == -1)
+        vbpyErrCapture(&err);
+    Py_END_ALLOW_THREADS
+    if (ret == -1)
+        return vbpyErrRaise(&err, "virConnectUnregisterCloseCallback");
+    Py_RETURN_NONE;
+}

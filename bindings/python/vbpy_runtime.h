@@ -282,6 +282,8 @@ int vbpyModuleInit(PyObject *module, const vbpyModuleInfo *info);
                               PyObject *kwnames)
 VBPY_HW(virConnectGetAllDomainStats);
 VBPY_HW(virConnectOpenAuth);
+VBPY_HW(virConnectRegisterCloseCallback);
+VBPY_HW(virConnectUnregisterCloseCallback);
 VBPY_HW(virDomainGetBlockJobInfo);
 VBPY_HW(virDomainGetCPUStats);
 VBPY_HW(virDomainGetDiskErrors);
