@@ -7,6 +7,7 @@
 #   tests/c/*.c          C unit tests, built by make as $BUILD/tests/c/NAME
 #   tests/cli/*.sh       shell tests driving $BUILD/bin/virtbind-gen
 #   tests/coverage/run.sh   the coverage checker's tests, when present
+#   tests/typedparams/run.sh  libvirtbind (C shim): round trips, live calls, events
 #   tests/fuzz/run.sh    bounded libFuzzer run + saved regressions (VB_FUZZ_RUNS)
 #   tests/python/        pytest suites, when present (Debian's /usr/bin/python3)
 #
@@ -88,6 +89,12 @@ done
 if [ -f tests/coverage/run.sh ]; then
     section "coverage tests (tests/coverage)"
     run_protocol "tests/coverage/run.sh" bash tests/coverage/run.sh
+fi
+
+# --- libvirtbind: typed-parameter structs and typed event registration (C)
+if [ -f tests/typedparams/run.sh ]; then
+    section "libvirtbind: typed parameters and C events (tests/typedparams)"
+    run_protocol "tests/typedparams/run.sh" bash tests/typedparams/run.sh
 fi
 
 # --- fuzzing (bounded): the XML loader and classifier under libFuzzer
