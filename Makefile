@@ -111,8 +111,10 @@ PY_RUNTIME_C  := $(sort $(wildcard bindings/python/*.c))
 PY_RUNTIME    := $(PY_RUNTIME_C) $(wildcard bindings/python/*.h)
 PY_EXT         = $(PY_DIR)/virtbind$(PY_EXT_SUFFIX)
 
+PY_COMPAT     := $(patsubst bindings/python/compat/%,$(PY_DIR)/compat/%,$(wildcard bindings/python/compat/*.py))
+
 .PHONY: python
-python: $(PY_EXT) $(PY_DIR)/compat/libvirt.py
+python: $(PY_EXT) $(PY_COMPAT)
 
 $(PY_GEN_C): $(GEN) api-xml/annotations.txt
 	mkdir -p $(PY_DIR)/gen && $(GEN) --python-out $(PY_DIR)/gen
@@ -121,7 +123,7 @@ $(PY_EXT): $(PY_GEN_C) $(PY_RUNTIME)
 	$(CC) $(CFLAGS) -std=c11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) -fPIC -shared -fvisibility=hidden \
 	    $(PY_INCLUDES) $(LIBVIRT_CFLAGS) -Ibindings/python -o $@ $(PY_GEN_C) $(PY_RUNTIME_C) -ldl
 
-$(PY_DIR)/compat/libvirt.py: bindings/python/compat/libvirt.py
+$(PY_DIR)/compat/%.py: bindings/python/compat/%.py
 	mkdir -p $(dir $@) && cp $< $@
 
 # Fuzzing (tests/fuzz): libFuzzer with ASan/UBSan over the loader and every

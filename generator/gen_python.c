@@ -36,6 +36,7 @@ typedef enum {
     PO_STRUCT,      /* struct local; &local -> list of fields */
     PO_OBJ_ARRAY,   /* T *local allocated by libvirt, count returned -> list of wrappers */
     PO_STR_ARRAY,   /* char **local allocated by libvirt, count returned -> list of str */
+    PO_INT_ARRAY,   /* int *local allocated by libvirt, count returned -> list of int */
     PO_NAME_LIST,   /* caller char *buf[cap], count returned; cap grows until it fits */
     PO_INT_LIST,    /* caller int buf[cap], count returned; cap grows until it fits */
     PO_SIZED_BYTES, /* caller buffer of a size the caller passes -> bytes (blockPeek) */
@@ -546,7 +547,13 @@ static void classify(vbPyGen *g, int fi)
             pa->use = PA_LEN;   /* checked against its partner below */
             break;
         case VB_ROLE_OUT_ARRAY:
-            /* T **list / char **list allocated by libvirt, the count returned */
+            /* T **list / char **list / int *list allocated by libvirt, the count returned */
+            if (a->pair < 0 && f->ret.kind == VB_RET_INT && a->ctype.kind == VB_T_INT &&
+                a->ctype.depth == 2) {
+                pa->use = PA_OUT;
+                pa->out = PO_INT_ARRAY;
+                break;
+            }
             if (a->ctype.depth != 3 || a->pair >= 0 || f->ret.kind != VB_RET_INT)
                 goto unsupported;
             if (a->ctype.kind == VB_T_OBJECT && a->ctype.ref >= 0)
@@ -1000,6 +1007,9 @@ static void emitStub(vbPyGen *g, int fi)
             case PO_STR_ARRAY:
                 OUT("    char **c_%s = NULL;\n", a->name);
                 break;
+            case PO_INT_ARRAY:
+                OUT("    int *c_%s = NULL;\n", a->name);
+                break;
             case PO_NAME_LIST:
                 OUT("    char **c_%s = NULL;\n", a->name);
                 break;
@@ -1294,6 +1304,7 @@ static void emitStub(vbPyGen *g, int fi)
             vals[k] = xasprintf("vbpyStringList(%s, (size_t)c_ret)", name);
             break;
         case PO_INT_LIST:
+        case PO_INT_ARRAY:
             vals[k] = xasprintf("vbpyIntList(%s, (size_t)c_ret)", name);
             break;
         case PO_SIZED_BYTES:

@@ -982,3 +982,25 @@ def test_close_callback_registration(conn):
     assert conn.unregisterCloseCallback() is None
     with pytest.raises(TypeError):
         conn.registerCloseCallback(42, None)
+
+
+def test_compat_qemu_and_lxc_modules():
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([os.path.join(PYDIR, "compat"), PYDIR]))
+    code = textwrap.dedent("""
+        import libvirt, libvirt_qemu, libvirt_lxc
+        d = libvirt.open('test:///default').lookupByName('test')
+        for call in (lambda: libvirt_qemu.qemuMonitorCommand(d, 'info', 0),
+                     lambda: libvirt_qemu.qemuAgentCommand(d, '{}', 0, 0),
+                     lambda: libvirt_lxc.lxcOpenNamespace(d, 0)):
+            try:
+                call()
+            except libvirt.libvirtError as e:
+                assert e.get_error_code() == libvirt.VIR_ERR_NO_SUPPORT, e.err
+            else:
+                raise AssertionError('the test driver has no qemu/lxc support')
+        assert libvirt_qemu.VIR_DOMAIN_QEMU_MONITOR_COMMAND_HMP == 1
+        print('ok')
+    """)
+    r = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "ok"
