@@ -142,7 +142,7 @@ $(FUZZ_BIN): tests/fuzz/fuzz_model.c $(APIXML_SRC) $(wildcard api-xml/*.h)
 .PHONY: fuzz
 fuzz: $(FUZZ_BIN)
 	bash tests/fuzz/run.sh $(FUZZ_BIN) $(FUZZ_RUNS)
-check check-valgrind: $(FUZZ_BIN)
+check check-valgrind: $(FUZZ_BIN) python libvirtbind
 
 # ----------------------------------------------------------------------------
 # libvirtbind (typedparams/, generator/gen_cshim*.c): the C library of typed

@@ -268,6 +268,7 @@ static void vbWriteEnums(vbJson *j, const vbModel *m)
         vbJsonInt(j, "value", e->value);
         vbJsonStr(j, "raw", e->raw_value);
         vbJsonBool(j, "symbolic", e->symbolic);
+        vbJsonBool(j, "last", e->is_last);
         vbJsonStr(j, "type", e->type);
         vbJsonStr(j, "source", vbSourceName(e->src));
         vbJsonStr(j, "file", e->file);

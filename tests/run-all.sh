@@ -89,6 +89,8 @@ done
 if [ -f tests/coverage/run.sh ]; then
     section "coverage tests (tests/coverage)"
     run_protocol "tests/coverage/run.sh" bash tests/coverage/run.sh
+    echo "# virtbind's own bindings"
+    run_protocol "tests/coverage/own-bindings.sh" bash tests/coverage/own-bindings.sh
 fi
 
 # --- libvirtbind: typed-parameter structs and typed event registration (C)
