@@ -23,8 +23,9 @@ typedef enum {
     PA_SELF,        /* the wrapper the method is called on */
     PA_PARAM,       /* a Python parameter */
     PA_OUT,         /* an output that becomes (part of) the result */
-    PA_LEN,         /* a length the stub supplies: of a bytes parameter, or the
-                     * capacity of a growing list buffer */
+    PA_LEN,         /* a length the stub supplies: of a bytes/list/CPU map parameter,
+                     * of a struct (sizeof), of typed parameters, or the capacity
+                     * of a growing list buffer */
     PA_RETLEN,      /* an out length of the returned buffer (virSecretGetValue) */
 } vbPyArgUse;
 
@@ -33,7 +34,7 @@ typedef enum {
     PO_STRING,      /* char *local (caller frees); &local */
     PO_STRING_BUF,  /* char local[size]; local */
     PO_BYTES_BUF,   /* unsigned char local[size]; local */
-    PO_STRUCT,      /* struct local; &local -> list of fields */
+    PO_STRUCT,      /* struct local; &local -> list (or tuple) of its fields */
     PO_OBJ_ARRAY,   /* T *local allocated by libvirt, count returned -> list of wrappers */
     PO_STR_ARRAY,   /* char **local allocated by libvirt, count returned -> list of str */
     PO_INT_ARRAY,   /* int *local allocated by libvirt, count returned -> list of int */
