@@ -137,8 +137,8 @@ static const struct {
     const char *cname;
     const char *reason;
 } vbPyDeferred[] = {
-    { "virNodeAllocPages", "libvirt-python takes a dict {page size: count}" },
-    { "virNodeGetFreePages", "libvirt-python returns a dict {cell: {page size: count}}" },
+    { "virDomainQemuMonitorCommandWithFiles",
+      "libvirt-python returns (result, [file objects]) for the fds received" },
     { NULL, NULL },
 };
 
@@ -204,8 +204,14 @@ static const struct {
       NULL },
     { "virGetVersion", "getVersion(name=None) -> libVer, or (libVer, typeVer) with a name", NULL },
     { "virNetworkGetDHCPLeases", "DHCPLeases(mac=None, flags=0) -> [dict per lease]", NULL },
+    { "virNodeAllocPages",
+      "allocPages(pages, startCell=0, cellCount=0, flags=0), pages = {page size: count}",
+      NULL },
     { "virNodeGetCPUMap", "getCPUMap(flags=0) -> (ncpus, [online bool per CPU], nonline)", NULL },
     { "virNodeGetCPUStats", "getCPUStats(cpuNum, flags=0) -> {field: value}", NULL },
+    { "virNodeGetFreePages",
+      "getFreePages(pages, startCell, maxCells, flags=0) -> {cell: {page size: free}}",
+      NULL },
     { "virNodeGetInfo",
       "getInfo() -> [model, memory MiB, cpus, mhz, nodes, sockets, cores, threads]",
       NULL },

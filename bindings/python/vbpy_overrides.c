@@ -1426,3 +1426,121 @@ VBPY_HW(virConnectUnregisterCloseCallback)
         return vbpyErrRaise(&err, "virConnectUnregisterCloseCallback");
     Py_RETURN_NONE;
 }
+
+/* ------------------------------------------------------------------ pages */
+
+/* conn.getFreePages(pages, startCell, maxCells, flags=0):
+ * {cell: {page size: free count}} */
+VBPY_HW(virNodeGetFreePages)
+{
+    static const char *const kwlist[] = { "pages", "startCell", "maxCells", "flags", NULL };
+    PyObject *argv[4];
+    if (vbpyParseArgs("getFreePages", args, nargs, kwnames, kwlist, 4, 3, argv) < 0)
+        return NULL;
+    virConnectPtr conn = vbpySelf(self);
+    if (!conn)
+        return NULL;
+    int startCell;
+    unsigned int maxCells, flags;
+    if (vbpyToInt(argv[1], "startCell", &startCell) < 0 ||
+        vbpyToUInt(argv[2], "maxCells", &maxCells) < 0 || vbpyToUInt(argv[3], "flags", &flags) < 0)
+        return NULL;
+    __typeof__(virNodeGetFreePages) *fn = VBPY_RESOLVE_NAMED(virNodeGetFreePages);
+    if (!fn)
+        return NULL;
+    unsigned int *pages = NULL;
+    Py_ssize_t npages = 0;
+    if (vbpyToIntArray(argv[0], "pages", true, (void **)&pages, &npages) < 0)
+        return NULL;
+    size_t slots = (size_t)npages * maxCells;
+    unsigned long long *counts = calloc(slots ? slots : 1, sizeof(*counts));
+    if (!counts) {
+        free(pages);
+        return PyErr_NoMemory();
+    }
+    int n;
+    vbpyErr err = { .set = false };
+    Py_BEGIN_ALLOW_THREADS
+    n = fn(conn, (unsigned int)npages, pages, startCell, maxCells, counts, flags);
+    if (n == -1)
+        vbpyErrCapture(&err);
+    Py_END_ALLOW_THREADS
+    PyObject *d = NULL;
+    if (n == -1) {
+        vbpyErrRaise(&err, "virNodeGetFreePages");
+    } else {
+        d = PyDict_New();
+        for (int i = 0; d && npages > 0 && i + npages <= n; i += (int)npages) {
+            PyObject *cell = PyDict_New();
+            for (Py_ssize_t j = 0; cell && j < npages; j++) {
+                PyObject *k = PyLong_FromUnsignedLong(pages[j]);
+                PyObject *v = PyLong_FromUnsignedLongLong(counts[i + j]);
+                if (!k || !v || PyDict_SetItem(cell, k, v) < 0)
+                    Py_CLEAR(cell);
+                Py_XDECREF(k);
+                Py_XDECREF(v);
+            }
+            PyObject *key = cell ? PyLong_FromLong(startCell + i / (int)npages) : NULL;
+            if (!key || PyDict_SetItem(d, key, cell) < 0)
+                Py_CLEAR(d);
+            Py_XDECREF(key);
+            Py_XDECREF(cell);
+        }
+    }
+    free(pages);
+    free(counts);
+    return d;
+}
+
+/* conn.allocPages(pages, startCell=0, cellCount=0, flags=0),
+ * pages = {page size: count} */
+VBPY_HW(virNodeAllocPages)
+{
+    static const char *const kwlist[] = { "pages", "startCell", "cellCount", "flags", NULL };
+    PyObject *argv[4];
+    if (vbpyParseArgs("allocPages", args, nargs, kwnames, kwlist, 4, 1, argv) < 0)
+        return NULL;
+    virConnectPtr conn = vbpySelf(self);
+    if (!conn)
+        return NULL;
+    int startCell;
+    unsigned int cellCount, flags;
+    if (vbpyToInt(argv[1], "startCell", &startCell) < 0 ||
+        vbpyToUInt(argv[2], "cellCount", &cellCount) < 0 ||
+        vbpyToUInt(argv[3], "flags", &flags) < 0)
+        return NULL;
+    if (!PyDict_Check(argv[0])) {
+        PyErr_Format(PyExc_TypeError, "argument 'pages' must be dict, not %.100s",
+                     Py_TYPE(argv[0])->tp_name);
+        return NULL;
+    }
+    __typeof__(virNodeAllocPages) *fn = VBPY_RESOLVE_NAMED(virNodeAllocPages);
+    if (!fn)
+        return NULL;
+    Py_ssize_t npages = PyDict_Size(argv[0]), pos = 0, i = 0;
+    unsigned int *sizes = calloc(npages ? (size_t)npages : 1, sizeof(*sizes));
+    unsigned long long *counts = calloc(npages ? (size_t)npages : 1, sizeof(*counts));
+    PyObject *key, *value;
+    int ret = -2;
+    if (!sizes || !counts) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    while (PyDict_Next(argv[0], &pos, &key, &value)) {
+        if (vbpyToUInt(key, "pages", &sizes[i]) < 0 || vbpyToULLong(value, "pages", &counts[i]) < 0)
+            goto done;
+        i++;
+    }
+    vbpyErr err = { .set = false };
+    Py_BEGIN_ALLOW_THREADS
+    ret = fn(conn, (unsigned int)npages, sizes, counts, startCell, cellCount, flags);
+    if (ret == -1)
+        vbpyErrCapture(&err);
+    Py_END_ALLOW_THREADS
+    if (ret == -1)
+        vbpyErrRaise(&err, "virNodeAllocPages");
+done:
+    free(sizes);
+    free(counts);
+    return ret >= 0 ? PyLong_FromLong(ret) : NULL;
+}

@@ -792,10 +792,9 @@ def test_int_lists_snapshots_and_streams(conn, dom):
 
 
 # What python3-libvirt has and this slice does not (legacy domain events,
-# pure-Python stream helpers, dict-shaped page APIs).
+# pure-Python stream helpers).
 NOT_YET = {
-    "virConnect": {"allocPages", "domainEventDeregister", "domainEventRegister",
-                   "getFreePages"},
+    "virConnect": {"domainEventDeregister", "domainEventRegister"},
     "virStream": {"eventAddCallback", "recvAll", "sendAll", "sparseRecvAll", "sparseSendAll"},
 }
 
@@ -1004,3 +1003,17 @@ def test_compat_qemu_and_lxc_modules():
     r = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip() == "ok"
+
+
+@needs_ref
+def test_pages_match_python3_libvirt(conn, ref):
+    assert conn.getFreePages([4, 2048], 0, 2) == ref.getFreePages([4, 2048], 0, 2)
+    with pytest.raises(virtbind.libvirtError) as ours:
+        conn.allocPages({4: 10, 2048: 1}, 0, 1)
+    with pytest.raises(reflibvirt.libvirtError) as theirs:
+        ref.allocPages({4: 10, 2048: 1}, 0, 1)
+    assert ours.value.err == theirs.value.err
+    with pytest.raises(TypeError):
+        conn.allocPages([4, 10])
+    with pytest.raises(OverflowError):
+        conn.getFreePages([-4], 0, 1)
