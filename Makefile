@@ -71,7 +71,7 @@ $(DEMO_BIN): tools/demo/demo_typed.c $(wildcard api-xml/*.h) $(LIBAPIXML) | $(BU
 # deps first, in its own make run: XML_CFLAGS above is read when make starts.
 demo:
 	@$(MAKE) --no-print-directory deps
-	@$(MAKE) --no-print-directory build $(DEMO_BIN)
+	@$(MAKE) --no-print-directory build $(DEMO_BIN) python libvirtbind
 	@BUILD=$(BUILD) bash tools/demo.sh
 
 check: build $(TEST_C_BIN) $(DEMO_BIN)

@@ -7,6 +7,9 @@
 #   ir      write the classified model to build/ir/
 #   typed   a C program against libvirt's test driver (test:///default):
 #           domain info and memory parameters, each named by its macro
+#   cshim   libvirtbind (C): typed struct for memory tunables + typed events
+#   python  the generated Python binding: libvirt-python code on virtbind
+#   compat  the same through the compat `libvirt` module (PYTHONPATH only)
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -15,7 +18,8 @@ GEN=$BUILD/bin/virtbind-gen
 DEMO_TYPED=$BUILD/bin/vb-demo-typed
 URI=${VB_DEMO_URI:-test:///default}
 
-STEPS=(model ir typed)
+STEPS=(model ir typed cshim python compat)
+PYTHON=${PYTHON:-/usr/bin/python3}
 
 header() {
     printf '\n======== %s ========\n' "$1"
@@ -66,6 +70,30 @@ step_typed() {
     fi
     echo "\$ $DEMO_TYPED $URI test"
     "$DEMO_TYPED" "$URI" test
+}
+
+step_cshim() {
+    header "libvirtbind: typed parameters and typed events in C (typedparams/examples/memtune.c)"
+    local bin=$BUILD/bin/vb-demo-memtune
+    echo "\$ cc typedparams/examples/memtune.c -I$BUILD/include $BUILD/lib/libvirtbind.a \$(pkg-config --libs libvirt) -o $bin"
+    ${CC:-cc} -std=c11 -Wall -Wextra -Werror -I"$BUILD/include" $(pkg-config --cflags libvirt) \
+        -o "$bin" typedparams/examples/memtune.c "$BUILD/lib/libvirtbind.a" \
+        $(pkg-config --libs libvirt libvirt-qemu libvirt-admin)
+    echo "\$ $bin $URI test"
+    "$bin" "$URI" test
+}
+
+step_python() {
+    header "The Python binding (build/python): import virtbind as libvirt"
+    echo "\$ PYTHONPATH=$BUILD/python $PYTHON tools/demo/demo.py $URI"
+    PYTHONPATH=$BUILD/python "$PYTHON" tools/demo/demo.py "$URI"
+}
+
+step_compat() {
+    header "Unchanged libvirt-python code: PYTHONPATH=$BUILD/python/compat"
+    local code="import libvirt; c = libvirt.open('$URI'); d = c.lookupByName('test'); print(libvirt.__name__, 'is', libvirt.__file__); print('info():', d.info(), ' state():', d.state(), ' isActive():', d.isActive())"
+    echo "\$ PYTHONPATH=$BUILD/python/compat:$BUILD/python $PYTHON -c \"$code\""
+    PYTHONPATH=$BUILD/python/compat:$BUILD/python "$PYTHON" -c "$code"
 }
 
 for step in "${STEPS[@]}"; do
