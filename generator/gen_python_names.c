@@ -157,6 +157,10 @@ static const struct {
     const char *signature;
     const char *host;   /* when libvirt-python hosts it elsewhere than the model */
 } vbPyHandwrittenTable[] = {
+    { "virConnectDomainEventDeregister", "domainEventDeregister(cb)", NULL },
+    { "virConnectDomainEventRegister",
+      "domainEventRegister(cb, opaque); cb(conn, dom, event, detail, opaque)",
+      NULL },
     { "virConnectGetAllDomainStats",
       "getAllDomainStats(stats=0, flags=0) -> [(virDomain, {field: value})]",
       NULL },

@@ -1544,3 +1544,123 @@ done:
     free(counts);
     return ret >= 0 ? PyLong_FromLong(ret) : NULL;
 }
+
+/* ------------------------------------------------------ legacy domain events */
+
+/* libvirt-python's domainEventRegister(cb, opaque): one C registration per
+ * connection (the legacy API is keyed by the C callback), dispatching to a
+ * dict {cb: opaque}.  vbpy_legacy maps the connection wrapper to that dict. */
+static PyObject *vbpy_legacy;
+
+static int vbpyLegacyEvent(virConnectPtr conn, virDomainPtr dom, int event, int detail,
+                           void *opaque)
+{
+    (void)conn;
+    vbpyEventData *d = opaque;   /* d->cb is the dict {cb: opaque} */
+    PyGILState_STATE st = PyGILState_Ensure();
+    PyObject *items = PyDict_Items(d->cb);   /* a snapshot: callbacks may deregister */
+    PyObject *py_dom = items ? vbpyEventObject(d, dom) : NULL;
+    for (Py_ssize_t i = 0; py_dom && i < PyList_GET_SIZE(items); i++) {
+        PyObject *pair = PyList_GET_ITEM(items, i);
+        PyObject *cb = PyTuple_GET_ITEM(pair, 0);
+        PyObject *r = PyObject_CallFunction(cb, "(OOiiO)", d->conn, py_dom, event, detail,
+                                            PyTuple_GET_ITEM(pair, 1));
+        if (!r)
+            PyErr_WriteUnraisable(cb);
+        Py_XDECREF(r);
+    }
+    if (!items || !py_dom)
+        PyErr_WriteUnraisable(d->cb);
+    Py_XDECREF(py_dom);
+    Py_XDECREF(items);
+    PyGILState_Release(st);
+    return 0;
+}
+
+/* conn.domainEventRegister(cb, opaque) -> None; cb(conn, dom, event, detail, opaque) */
+VBPY_HW(virConnectDomainEventRegister)
+{
+    static const char *const kwlist[] = { "cb", "opaque", NULL };
+    PyObject *argv[2];
+    if (vbpyParseArgs("domainEventRegister", args, nargs, kwnames, kwlist, 2, 2, argv) < 0)
+        return NULL;
+    virConnectPtr conn = vbpySelf(self);
+    if (!conn)
+        return NULL;
+    if (!PyCallable_Check(argv[0])) {
+        PyErr_SetString(PyExc_TypeError, "argument 'cb' must be callable");
+        return NULL;
+    }
+    if (!vbpy_legacy && !(vbpy_legacy = PyDict_New()))
+        return NULL;
+    PyObject *callbacks = PyDict_GetItemWithError(vbpy_legacy, self);   /* borrowed */
+    if (callbacks)
+        return PyDict_SetItem(callbacks, argv[0], argv[1]) < 0 ? NULL : Py_NewRef(Py_None);
+    if (PyErr_Occurred())
+        return NULL;
+    __typeof__(virConnectDomainEventRegister) *fn = VBPY_RESOLVE_NAMED(virConnectDomainEventRegister);
+    const vbpyClass *domCls = vbpyFindClass("virDomain");
+    if (!fn || !domCls || !(callbacks = PyDict_New()))
+        return NULL;
+    vbpyEventData *d = NULL;
+    if (PyDict_SetItem(callbacks, argv[0], argv[1]) < 0 ||
+        !(d = vbpyEventDataNew(self, domCls, callbacks, Py_None))) {
+        Py_DECREF(callbacks);
+        return NULL;
+    }
+    int ret;
+    vbpyErr err = { .set = false };
+    Py_BEGIN_ALLOW_THREADS
+    ret = fn(conn, vbpyLegacyEvent, d, vbpyEventFree);
+    if (ret == -1)
+        vbpyErrCapture(&err);
+    Py_END_ALLOW_THREADS
+    if (ret == -1) {
+        vbpyEventFree(d);
+        Py_DECREF(callbacks);
+        return vbpyErrRaise(&err, "virConnectDomainEventRegister");
+    }
+    int rc = PyDict_SetItem(vbpy_legacy, self, callbacks);
+    Py_DECREF(callbacks);
+    return rc < 0 ? NULL : Py_NewRef(Py_None);
+}
+
+/* conn.domainEventDeregister(cb) -> None; the C registration goes with the
+ * last callback. */
+VBPY_HW(virConnectDomainEventDeregister)
+{
+    static const char *const kwlist[] = { "cb", NULL };
+    PyObject *argv[1];
+    if (vbpyParseArgs("domainEventDeregister", args, nargs, kwnames, kwlist, 1, 1, argv) < 0)
+        return NULL;
+    virConnectPtr conn = vbpySelf(self);
+    if (!conn)
+        return NULL;
+    PyObject *callbacks = vbpy_legacy ? PyDict_GetItemWithError(vbpy_legacy, self) : NULL;
+    if (!callbacks) {
+        if (PyErr_Occurred())
+            return NULL;
+        Py_RETURN_NONE;   /* nothing registered: as libvirt-python */
+    }
+    int has = PyDict_Contains(callbacks, argv[0]);
+    if (has < 0 || (has && PyDict_DelItem(callbacks, argv[0]) < 0))
+        return NULL;
+    if (PyDict_Size(callbacks) > 0)
+        Py_RETURN_NONE;
+    __typeof__(virConnectDomainEventDeregister) *fn =
+        VBPY_RESOLVE_NAMED(virConnectDomainEventDeregister);
+    if (!fn)
+        return NULL;
+    if (PyDict_DelItem(vbpy_legacy, self) < 0)
+        return NULL;
+    int ret;
+    vbpyErr err = { .set = false };
+    Py_BEGIN_ALLOW_THREADS
+    ret = fn(conn, vbpyLegacyEvent);
+    if (ret == -1)
+        vbpyErrCapture(&err);
+    Py_END_ALLOW_THREADS
+    if (ret == -1)
+        return vbpyErrRaise(&err, "virConnectDomainEventDeregister");
+    Py_RETURN_NONE;
+}

@@ -280,6 +280,8 @@ int vbpyModuleInit(PyObject *module, const vbpyModuleInfo *info);
 #define VBPY_HW(cname) \
     PyObject *vbpy_hw_##cname(PyObject *self, PyObject *const *args, Py_ssize_t nargs, \
                               PyObject *kwnames)
+VBPY_HW(virConnectDomainEventDeregister);
+VBPY_HW(virConnectDomainEventRegister);
 VBPY_HW(virConnectGetAllDomainStats);
 VBPY_HW(virConnectOpenAuth);
 VBPY_HW(virConnectRegisterCloseCallback);

@@ -791,10 +791,9 @@ def test_int_lists_snapshots_and_streams(conn, dom):
         stream.recv(-1)
 
 
-# What python3-libvirt has and this slice does not (legacy domain events,
-# pure-Python stream helpers).
+# What python3-libvirt has and this slice does not (pure-Python stream
+# helpers, the stream event callback).
 NOT_YET = {
-    "virConnect": {"domainEventDeregister", "domainEventRegister"},
     "virStream": {"eventAddCallback", "recvAll", "sendAll", "sparseRecvAll", "sparseSendAll"},
 }
 
@@ -908,6 +907,27 @@ assert [(a[1].name(), a[2], a[4]) for a in nev] == [
     ('default', v.VIR_NETWORK_EVENT_STOPPED, 7), ('default', v.VIR_NETWORK_EVENT_STARTED, 7)]
 c.domainEventDeregisterAny(bid)
 c.networkEventDeregisterAny(nid)
+
+# the legacy API: several callbacks over one C registration per connection
+legacy = []
+def l1(conn, dom, event, detail, opaque):
+    legacy.append(('l1', dom.name(), event, opaque))
+def l2(conn, dom, event, detail, opaque):
+    legacy.append(('l2', dom.name(), event, opaque))
+assert c.domainEventRegister(l1, 'a') is None
+c.domainEventRegister(l2, 'b')
+d.suspend()
+wait(lambda: len(legacy) == 2, 'legacy events')
+assert sorted(legacy) == [('l1', 'test', v.VIR_DOMAIN_EVENT_SUSPENDED, 'a'),
+                          ('l2', 'test', v.VIR_DOMAIN_EVENT_SUSPENDED, 'b')]
+c.domainEventDeregister(l1)
+d.resume()
+wait(lambda: len(legacy) == 3, 'legacy event after deregistering one')
+assert legacy[2][0] == 'l2'
+base1 = sys.getrefcount(l2)
+c.domainEventDeregister(l2)
+assert c.domainEventDeregister(l2) is None   # nothing left: a no-op
+wait(lambda: sys.getrefcount(l2) < base1, 'the legacy callback to be released')
 
 for bad_call in (lambda: c.domainEventRegisterAny(None, 10 ** 6, cb, None),
                  lambda: c.domainEventRegisterAny(None, v.VIR_DOMAIN_EVENT_ID_LIFECYCLE, 42, None),
