@@ -1756,6 +1756,25 @@ static void dropClashes(vbPyGen *g)
 
 /* ------------------------------------------------------------------ events */
 
+/* Struct payloads of event callbacks and their runtime converters (the
+ * graphics event; libvirt-python's shapes). */
+static const char *eventStructConverter(const vbArg *a)
+{
+    static const struct {
+        const char *type;
+        const char *conv;
+    } convs[] = {
+        { "virDomainEventGraphicsAddress", "vbpyGraphicsAddress" },
+        { "virDomainEventGraphicsSubject", "vbpyGraphicsSubject" },
+    };
+    if (a->ctype.kind != VB_T_STRUCT || a->ctype.depth != 1 || !a->ctype.base)
+        return NULL;
+    for (size_t i = 0; i < sizeof(convs) / sizeof(convs[0]); i++)
+        if (strcmp(convs[i].type, a->ctype.base) == 0)
+            return convs[i].conv;
+    return NULL;
+}
+
 /* Whether every payload argument of callback functype ft converts. */
 static bool eventPayloadOk(const vbFunction *ft)
 {
@@ -1772,6 +1791,8 @@ static bool eventPayloadOk(const vbFunction *ft)
             ft->args[i + 1].role == VB_ROLE_LENGTH)
             continue;
         if (a->role == VB_ROLE_LENGTH && i > 0 && ft->args[i - 1].role == VB_ROLE_TYPED_PARAMS)
+            continue;
+        if (eventStructConverter(a))
             continue;
         return false;
     }
@@ -1809,6 +1830,8 @@ static void emitTrampoline(vbPyGen *g, const vbFunction *ft)
             continue;
         if (a->role == VB_ROLE_TYPED_PARAMS)
             conv = xasprintf("vbpyTPToDictBorrowed(%s, %s)", a->name, ft->args[i + 1].name);
+        else if (eventStructConverter(a))
+            conv = xasprintf("%s(%s)", eventStructConverter(a), a->name);
         else if (a->ctype.kind == VB_T_CHAR)
             conv = xasprintf("vbpyFromString((char *)%s, false)", a->name);
         else

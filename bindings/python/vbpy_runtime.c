@@ -1094,6 +1094,31 @@ void vbpyEventCall(vbpyEventData *d, PyObject *args)
     Py_XDECREF(r);
 }
 
+PyObject *vbpyGraphicsAddress(const virDomainEventGraphicsAddress *a)
+{
+    if (!a)
+        Py_RETURN_NONE;
+    return Py_BuildValue("{s:i,s:N,s:N}", "family", a->family, "node",
+                         vbpyFromString(a->node, false), "service",
+                         vbpyFromString(a->service, false));
+}
+
+PyObject *vbpyGraphicsSubject(const virDomainEventGraphicsSubject *s)
+{
+    if (!s)
+        Py_RETURN_NONE;
+    PyObject *list = PyList_New(s->nidentity);
+    for (int i = 0; list && i < s->nidentity; i++) {
+        PyObject *t = Py_BuildValue("(NN)", vbpyFromString(s->identities[i].type, false),
+                                    vbpyFromString(s->identities[i].name, false));
+        if (!t)
+            Py_CLEAR(list);
+        else
+            PyList_SET_ITEM(list, i, t);
+    }
+    return list;
+}
+
 /* --------------------------------------------------------------- results */
 
 void vbpyFreeStrings(char **arr, size_t n)

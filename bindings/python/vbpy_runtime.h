@@ -238,6 +238,10 @@ PyObject *vbpyEventObject(vbpyEventData *d, void *ptr);
 /* Call d->cb(*args) (steals args; NULL: an exception is set); exceptions in
  * the callback are reported as unraisable.  GIL held. */
 void vbpyEventCall(vbpyEventData *d, PyObject *args);
+/* Graphics event payloads: {'family', 'node', 'service'} and
+ * [(type, name)], as libvirt-python. */
+PyObject *vbpyGraphicsAddress(const virDomainEventGraphicsAddress *a);
+PyObject *vbpyGraphicsSubject(const virDomainEventGraphicsSubject *s);
 /* Typed parameters libvirt keeps ownership of -> dict. */
 PyObject *vbpyTPToDictBorrowed(virTypedParameterPtr params, int nparams);
 

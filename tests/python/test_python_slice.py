@@ -908,6 +908,20 @@ assert [(a[1].name(), a[2], a[4]) for a in nev] == [
 c.domainEventDeregisterAny(bid)
 c.networkEventDeregisterAny(nid)
 
+# every event ID of every family registers (a trampoline per callback type)
+for prefix, register, deregister in (
+        ('VIR_DOMAIN_EVENT_ID_', c.domainEventRegisterAny, c.domainEventDeregisterAny),
+        ('VIR_NETWORK_EVENT_ID_', c.networkEventRegisterAny, c.networkEventDeregisterAny),
+        ('VIR_STORAGE_POOL_EVENT_ID_', c.storagePoolEventRegisterAny,
+         c.storagePoolEventDeregisterAny),
+        ('VIR_NODE_DEVICE_EVENT_ID_', c.nodeDeviceEventRegisterAny,
+         c.nodeDeviceEventDeregisterAny),
+        ('VIR_SECRET_EVENT_ID_', c.secretEventRegisterAny, c.secretEventDeregisterAny)):
+    ids = [getattr(v, k) for k in dir(v) if k.startswith(prefix)]
+    assert ids, prefix
+    for i in ids:
+        deregister(register(None, i, cb, None))
+
 # the legacy API: several callbacks over one C registration per connection
 legacy = []
 def l1(conn, dom, event, detail, opaque):
