@@ -1664,3 +1664,333 @@ VBPY_HW(virConnectDomainEventDeregister)
         return vbpyErrRaise(&err, "virConnectDomainEventDeregister");
     Py_RETURN_NONE;
 }
+
+/* ------------------------------------------------------ custom event loops */
+
+/* virEventRegisterImpl(addHandle, updateHandle, removeHandle, addTimeout,
+ * updateTimeout, removeTimeout): libvirt's event loop hooks call these Python
+ * functions (libvirtaio's protocol, as libvirt-python):
+ *   addHandle(fd, events, cb, opaque) -> watch,  addTimeout(ms, cb, opaque) -> timer
+ * where the loop later calls cb(watch, fd, events, opaque) / cb(timer, opaque)
+ * and, once a handle or timer is removed, virEventInvokeFreeCallback(opaque).
+ * opaque is a capsule holding libvirt's callback, opaque and free function. */
+static PyObject *vbpy_impl[6];   /* the six Python functions */
+
+typedef struct {
+    virEventHandleCallback handle_cb;
+    virEventTimeoutCallback timeout_cb;
+    void *opaque;
+    virFreeCallback ff;
+} vbpyLoopCb;
+
+static const char *const vbpy_loop_capsule = "virtbind.eventCallback";
+
+static void vbpyLoopCbDestroy(PyObject *capsule)
+{
+    free(PyCapsule_GetPointer(capsule, vbpy_loop_capsule));
+}
+
+static PyObject *vbpyLoopCapsule(virEventHandleCallback hcb, virEventTimeoutCallback tcb,
+                                 void *opaque, virFreeCallback ff)
+{
+    vbpyLoopCb *c = calloc(1, sizeof(*c));
+    if (!c)
+        return PyErr_NoMemory();
+    c->handle_cb = hcb;
+    c->timeout_cb = tcb;
+    c->opaque = opaque;
+    c->ff = ff;
+    PyObject *cap = PyCapsule_New(c, vbpy_loop_capsule, vbpyLoopCbDestroy);
+    if (!cap)
+        free(c);
+    return cap;
+}
+
+/* Call Python impl function i; returns its int result, -1 on failure. */
+static int vbpyLoopCall(int i, PyObject *args)
+{
+    int ret = -1;
+    PyObject *r = args && vbpy_impl[i] ? PyObject_Call(vbpy_impl[i], args, NULL) : NULL;
+    if (r && r != Py_None) {
+        ret = (int)PyLong_AsLong(r);
+        if (ret == -1 && PyErr_Occurred())
+            PyErr_WriteUnraisable(vbpy_impl[i]);
+    } else if (r) {
+        ret = 0;
+    } else {
+        PyErr_WriteUnraisable(vbpy_impl[i] ? vbpy_impl[i] : Py_None);
+    }
+    Py_XDECREF(r);
+    Py_XDECREF(args);
+    return ret;
+}
+
+static PyObject *vbpyModuleAttr(const char *name);
+
+static int vbpyLoopAddHandle(int fd, int event, virEventHandleCallback cb, void *opaque,
+                             virFreeCallback ff)
+{
+    PyGILState_STATE st = PyGILState_Ensure();
+    PyObject *cap = vbpyLoopCapsule(cb, NULL, opaque, ff);
+    PyObject *invoke = cap ? vbpyModuleAttr("_eventInvokeHandleCallback") : NULL;
+    int ret = invoke ? vbpyLoopCall(0, Py_BuildValue("(iiOO)", fd, event, invoke, cap)) : -1;
+    if (!invoke)
+        PyErr_WriteUnraisable(Py_None);
+    Py_XDECREF(invoke);
+    Py_XDECREF(cap);
+    PyGILState_Release(st);
+    return ret;
+}
+
+static void vbpyLoopUpdateHandle(int watch, int event)
+{
+    PyGILState_STATE st = PyGILState_Ensure();
+    vbpyLoopCall(1, Py_BuildValue("(ii)", watch, event));
+    PyGILState_Release(st);
+}
+
+static int vbpyLoopRemoveHandle(int watch)
+{
+    PyGILState_STATE st = PyGILState_Ensure();
+    int ret = vbpyLoopCall(2, Py_BuildValue("(i)", watch));
+    PyGILState_Release(st);
+    return ret;
+}
+
+static int vbpyLoopAddTimeout(int timeout, virEventTimeoutCallback cb, void *opaque,
+                              virFreeCallback ff)
+{
+    PyGILState_STATE st = PyGILState_Ensure();
+    PyObject *cap = vbpyLoopCapsule(NULL, cb, opaque, ff);
+    PyObject *invoke = cap ? vbpyModuleAttr("_eventInvokeTimeoutCallback") : NULL;
+    int ret = invoke ? vbpyLoopCall(3, Py_BuildValue("(iOO)", timeout, invoke, cap)) : -1;
+    if (!invoke)
+        PyErr_WriteUnraisable(Py_None);
+    Py_XDECREF(invoke);
+    Py_XDECREF(cap);
+    PyGILState_Release(st);
+    return ret;
+}
+
+static void vbpyLoopUpdateTimeout(int timer, int timeout)
+{
+    PyGILState_STATE st = PyGILState_Ensure();
+    vbpyLoopCall(4, Py_BuildValue("(ii)", timer, timeout));
+    PyGILState_Release(st);
+}
+
+static int vbpyLoopRemoveTimeout(int timer)
+{
+    PyGILState_STATE st = PyGILState_Ensure();
+    int ret = vbpyLoopCall(5, Py_BuildValue("(i)", timer));
+    PyGILState_Release(st);
+    return ret;
+}
+
+static PyObject *vbpy_module;   /* set by the first call needing it */
+
+static PyObject *vbpyModuleAttr(const char *name)
+{
+    if (!vbpy_module && !(vbpy_module = PyImport_ImportModule("virtbind")))
+        return NULL;
+    return PyObject_GetAttrString(vbpy_module, name);
+}
+
+VBPY_HW(virEventRegisterImpl)
+{
+    (void)self;
+    static const char *const kwlist[] = { "addHandle", "updateHandle", "removeHandle",
+                                          "addTimeout", "updateTimeout", "removeTimeout", NULL };
+    PyObject *argv[6];
+    if (vbpyParseArgs("virEventRegisterImpl", args, nargs, kwnames, kwlist, 6, 6, argv) < 0)
+        return NULL;
+    for (int i = 0; i < 6; i++) {
+        if (!PyCallable_Check(argv[i])) {
+            PyErr_Format(PyExc_TypeError, "argument '%s' must be callable", kwlist[i]);
+            return NULL;
+        }
+    }
+    __typeof__(virEventRegisterImpl) *fn = VBPY_RESOLVE_NAMED(virEventRegisterImpl);
+    if (!fn)
+        return NULL;
+    for (int i = 0; i < 6; i++) {
+        Py_INCREF(argv[i]);
+        Py_XSETREF(vbpy_impl[i], argv[i]);
+    }
+    Py_BEGIN_ALLOW_THREADS
+    fn(vbpyLoopAddHandle, vbpyLoopUpdateHandle, vbpyLoopRemoveHandle, vbpyLoopAddTimeout,
+       vbpyLoopUpdateTimeout, vbpyLoopRemoveTimeout);
+    Py_END_ALLOW_THREADS
+    Py_RETURN_NONE;
+}
+
+static vbpyLoopCb *vbpyLoopCbFrom(PyObject *opaque)
+{
+    vbpyLoopCb *c = PyCapsule_IsValid(opaque, vbpy_loop_capsule)
+                        ? PyCapsule_GetPointer(opaque, vbpy_loop_capsule) : NULL;
+    if (!c)
+        PyErr_SetString(PyExc_TypeError, "opaque is not a libvirt event callback");
+    return c;
+}
+
+/* _eventInvokeHandleCallback(watch, fd, events, opaque): libvirt's handle
+ * callback, called by the Python event loop. */
+static PyObject *vbpyInvokeHandle(PyObject *self, PyObject *args)
+{
+    (void)self;
+    int watch, fd, events;
+    PyObject *opaque, *compat = Py_None;
+    if (!PyArg_ParseTuple(args, "iiiO|O:_eventInvokeHandleCallback", &watch, &fd, &events,
+                          &opaque, &compat))
+        return NULL;
+    vbpyLoopCb *c = vbpyLoopCbFrom(opaque);
+    if (!c || !c->handle_cb) {
+        if (c)
+            PyErr_SetString(PyExc_TypeError, "opaque is a timeout callback");
+        return NULL;
+    }
+    Py_BEGIN_ALLOW_THREADS
+    c->handle_cb(watch, fd, events, c->opaque);
+    Py_END_ALLOW_THREADS
+    Py_RETURN_NONE;
+}
+
+/* _eventInvokeTimeoutCallback(timer, opaque) */
+static PyObject *vbpyInvokeTimeout(PyObject *self, PyObject *args)
+{
+    (void)self;
+    int timer;
+    PyObject *opaque, *compat = Py_None;
+    if (!PyArg_ParseTuple(args, "iO|O:_eventInvokeTimeoutCallback", &timer, &opaque, &compat))
+        return NULL;
+    vbpyLoopCb *c = vbpyLoopCbFrom(opaque);
+    if (!c || !c->timeout_cb) {
+        if (c)
+            PyErr_SetString(PyExc_TypeError, "opaque is a handle callback");
+        return NULL;
+    }
+    Py_BEGIN_ALLOW_THREADS
+    c->timeout_cb(timer, c->opaque);
+    Py_END_ALLOW_THREADS
+    Py_RETURN_NONE;
+}
+
+/* virEventInvokeFreeCallback(opaque): the loop is done with a removed handle
+ * or timer: libvirt's free function runs (once). */
+static PyObject *vbpyInvokeFree(PyObject *self, PyObject *args)
+{
+    (void)self;
+    PyObject *opaque;
+    if (!PyArg_ParseTuple(args, "O:virEventInvokeFreeCallback", &opaque))
+        return NULL;
+    vbpyLoopCb *c = vbpyLoopCbFrom(opaque);
+    if (!c)
+        return NULL;
+    virFreeCallback ff = c->ff;
+    void *data = c->opaque;
+    c->ff = NULL;
+    if (ff) {
+        Py_BEGIN_ALLOW_THREADS
+        ff(data);
+        Py_END_ALLOW_THREADS
+    }
+    Py_RETURN_NONE;
+}
+
+/* virEventAddHandle(fd, events, cb, opaque) / virEventAddTimeout(timeout, cb,
+ * opaque): Python callbacks on the registered loop, cb(watch, fd, events,
+ * opaque) / cb(timer, opaque). */
+static void vbpyUserHandle(int watch, int fd, int events, void *opaque)
+{
+    vbpyEventData *d = opaque;   /* d->cb, d->opaque; conn unused (None) */
+    PyGILState_STATE st = PyGILState_Ensure();
+    vbpyEventCall(d, Py_BuildValue("(iiiO)", watch, fd, events, d->opaque));
+    PyGILState_Release(st);
+}
+
+static void vbpyUserTimeout(int timer, void *opaque)
+{
+    vbpyEventData *d = opaque;
+    PyGILState_STATE st = PyGILState_Ensure();
+    vbpyEventCall(d, Py_BuildValue("(iO)", timer, d->opaque));
+    PyGILState_Release(st);
+}
+
+VBPY_HW(virEventAddHandle)
+{
+    (void)self;
+    static const char *const kwlist[] = { "fd", "events", "cb", "opaque", NULL };
+    PyObject *argv[4];
+    if (vbpyParseArgs("virEventAddHandle", args, nargs, kwnames, kwlist, 4, 4, argv) < 0)
+        return NULL;
+    int fd, events;
+    if (vbpyToInt(argv[0], "fd", &fd) < 0 || vbpyToInt(argv[1], "events", &events) < 0)
+        return NULL;
+    if (!PyCallable_Check(argv[2])) {
+        PyErr_SetString(PyExc_TypeError, "argument 'cb' must be callable");
+        return NULL;
+    }
+    __typeof__(virEventAddHandle) *fn = VBPY_RESOLVE_NAMED(virEventAddHandle);
+    if (!fn)
+        return NULL;
+    vbpyEventData *d = vbpyEventDataNew(Py_None, NULL, argv[2], argv[3]);
+    if (!d)
+        return NULL;
+    int ret;
+    vbpyErr err = { .set = false };
+    Py_BEGIN_ALLOW_THREADS
+    ret = fn(fd, events, vbpyUserHandle, d, vbpyEventFree);
+    if (ret == -1)
+        vbpyErrCapture(&err);
+    Py_END_ALLOW_THREADS
+    if (ret == -1) {
+        vbpyEventFree(d);
+        return vbpyErrRaise(&err, "virEventAddHandle");
+    }
+    return PyLong_FromLong(ret);
+}
+
+VBPY_HW(virEventAddTimeout)
+{
+    (void)self;
+    static const char *const kwlist[] = { "timeout", "cb", "opaque", NULL };
+    PyObject *argv[3];
+    if (vbpyParseArgs("virEventAddTimeout", args, nargs, kwnames, kwlist, 3, 3, argv) < 0)
+        return NULL;
+    int timeout;
+    if (vbpyToInt(argv[0], "timeout", &timeout) < 0)
+        return NULL;
+    if (!PyCallable_Check(argv[1])) {
+        PyErr_SetString(PyExc_TypeError, "argument 'cb' must be callable");
+        return NULL;
+    }
+    __typeof__(virEventAddTimeout) *fn = VBPY_RESOLVE_NAMED(virEventAddTimeout);
+    if (!fn)
+        return NULL;
+    vbpyEventData *d = vbpyEventDataNew(Py_None, NULL, argv[1], argv[2]);
+    if (!d)
+        return NULL;
+    int ret;
+    vbpyErr err = { .set = false };
+    Py_BEGIN_ALLOW_THREADS
+    ret = fn(timeout, vbpyUserTimeout, d, vbpyEventFree);
+    if (ret == -1)
+        vbpyErrCapture(&err);
+    Py_END_ALLOW_THREADS
+    if (ret == -1) {
+        vbpyEventFree(d);
+        return vbpyErrRaise(&err, "virEventAddTimeout");
+    }
+    return PyLong_FromLong(ret);
+}
+
+/* Module functions of the runtime that bind no libvirt function. */
+PyMethodDef vbpy_runtime_functions[] = {
+    { "_eventInvokeHandleCallback", vbpyInvokeHandle, METH_VARARGS,
+      "_eventInvokeHandleCallback(watch, fd, events, opaque): run libvirt's handle callback" },
+    { "_eventInvokeTimeoutCallback", vbpyInvokeTimeout, METH_VARARGS,
+      "_eventInvokeTimeoutCallback(timer, opaque): run libvirt's timeout callback" },
+    { "virEventInvokeFreeCallback", vbpyInvokeFree, METH_VARARGS,
+      "virEventInvokeFreeCallback(opaque): free a removed handle's or timer's data" },
+    { NULL, NULL, 0, NULL },
+};

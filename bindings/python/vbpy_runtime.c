@@ -1068,7 +1068,7 @@ void vbpyEventFree(void *opaque)
 
 PyObject *vbpyEventObject(vbpyEventData *d, void *ptr)
 {
-    if (!ptr)
+    if (!ptr || !d->objcls)
         Py_RETURN_NONE;
     if (d->objcls->ref)
         d->objcls->ref(ptr);   /* the wrapper's reference, dropped on dealloc */
@@ -1340,6 +1340,8 @@ int vbpyModuleInit(PyObject *module, const vbpyModuleInfo *info)
         return -1;
     }
     if (vbpyModAdd(module, "__virtbind_skip_reasons__", reasons) < 0)
+        return -1;
+    if (PyModule_AddFunctions(module, vbpy_runtime_functions) < 0)
         return -1;
     return PyModule_AddStringConstant(module, "__virtbind_libvirt_so__", path);
 }

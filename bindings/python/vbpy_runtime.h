@@ -309,6 +309,9 @@ VBPY_HW(virDomainListGetStats);
 VBPY_HW(virDomainMemoryStats);
 VBPY_HW(virDomainRevertToSnapshot);
 VBPY_HW(virDomainSetTime);
+VBPY_HW(virEventAddHandle);
+VBPY_HW(virEventAddTimeout);
+VBPY_HW(virEventRegisterImpl);
 VBPY_HW(virGetVersion);
 VBPY_HW(virNetworkGetDHCPLeases);
 VBPY_HW(virNodeAllocPages);
@@ -321,6 +324,10 @@ VBPY_HW(virNodeGetSecurityModel);
 VBPY_HW(virSetErrorFunc);
 VBPY_HW(virStreamRecv);
 VBPY_HW(virStreamRecvFlags);
+
+/* Runtime module functions that bind no libvirt function
+ * (_eventInvokeHandleCallback ...), added at import. */
+extern PyMethodDef vbpy_runtime_functions[];
 
 #define VBPY_FASTCALL(fn) ((PyCFunction)(void (*)(void))(fn))
 

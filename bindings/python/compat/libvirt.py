@@ -18,6 +18,10 @@ __virtbind_skip_reasons__ = _virtbind.__virtbind_skip_reasons__
 # libvirt-python exposes its C extension as libvirt.libvirtmod.
 libvirtmod = _virtbind
 
+# What custom event loops receive as callbacks (libvirt-python's names).
+_eventInvokeHandleCallback = _virtbind._eventInvokeHandleCallback
+_eventInvokeTimeoutCallback = _virtbind._eventInvokeTimeoutCallback
+
 # Typing aliases libvirt-python defines and libvirtaio evaluates at import.
 from typing import Callable as _Callable, TypeVar as _TypeVar  # noqa: E402
 _T = _TypeVar('_T')
