@@ -106,6 +106,14 @@ static bool vbReadsAsInput(const vbArg *arg)
     return true;
 }
 
+/* An array libvirt allocates and the caller frees. */
+static void vbLibraryAllocated(vbArg *arg)
+{
+    arg->role = VB_ROLE_OUT_ARRAY;
+    arg->dir = VB_DIR_OUT;
+    arg->transfer = VB_TRANSFER_FULL;
+}
+
 static const char *vbRuleString(vbFunction *fn, size_t i)
 {
     vbArg *arg = &fn->args[i];
@@ -155,9 +163,7 @@ static const char *vbRuleString(vbFunction *fn, size_t i)
         return "char **: output string the caller frees";
     }
     if (t->depth == 3) {
-        arg->role = VB_ROLE_OUT_ARRAY;
-        arg->dir = VB_DIR_OUT;
-        arg->transfer = VB_TRANSFER_FULL;
+        vbLibraryAllocated(arg);
         return "char ***: library-allocated string array, count is the return value";
     }
     return NULL;
@@ -168,9 +174,7 @@ static const char *vbRuleBytes(vbFunction *fn, size_t i)
     vbArg *arg = &fn->args[i];
     const vbCType *t = &arg->ctype;
     if (t->depth == 2) {
-        arg->role = VB_ROLE_OUT_ARRAY;
-        arg->dir = VB_DIR_OUT;
-        arg->transfer = VB_TRANSFER_FULL;
+        vbLibraryAllocated(arg);
         return "unsigned char **: library-allocated byte array";
     }
     if (t->depth != 1)
@@ -198,9 +202,7 @@ static const char *vbRuleScalarPointer(vbFunction *fn, size_t i)
     vbArg *arg = &fn->args[i];
     const vbCType *t = &arg->ctype;
     if (t->depth == 2) {
-        arg->role = VB_ROLE_OUT_ARRAY;
-        arg->dir = VB_DIR_OUT;
-        arg->transfer = VB_TRANSFER_FULL;
+        vbLibraryAllocated(arg);
         vbPair(fn, i, vbFindCount(fn, i));
         return "T **: library-allocated array the caller frees";
     }
@@ -273,9 +275,7 @@ static const char *vbRuleStruct(vbModel *m, vbFunction *fn, size_t i)
         return "struct *: caller struct filled by libvirt";
     }
     if (t->depth == 2 || t->depth == 3) {
-        arg->role = VB_ROLE_OUT_ARRAY;
-        arg->dir = VB_DIR_OUT;
-        arg->transfer = VB_TRANSFER_FULL;
+        vbLibraryAllocated(arg);
         return "struct ** / ***: library-allocated array, count is the return value";
     }
     return NULL;
@@ -353,9 +353,7 @@ static const char *vbRuleArg(vbModel *m, vbFunction *fn, size_t i)
             return "NULL-terminated object array input";
         }
         if (t->depth == 3) {
-            arg->role = VB_ROLE_OUT_ARRAY;
-            arg->dir = VB_DIR_OUT;
-            arg->transfer = VB_TRANSFER_FULL;
+            vbLibraryAllocated(arg);
             arg->nullable = vbMentions(arg, "NULL");
             return "T ***: library-allocated object array, count is the return value";
         }
