@@ -96,6 +96,14 @@ static void vbJsonBool(vbJson *j, const char *key, bool v)
     vbBufAdd(&j->b, v ? "true" : "false");
 }
 
+static void vbJsonStrList(vbJson *j, const char *key, char *const *list, size_t n)
+{
+    vbJsonOpen(j, key, "[");
+    for (size_t k = 0; k < n; k++)
+        vbJsonStr(j, NULL, list[k]);
+    vbJsonClose(j, "]");
+}
+
 /* Sorting by name through an index keeps the model's own order intact. */
 typedef struct {
     const char *name;
@@ -290,10 +298,7 @@ static void vbWriteMacros(vbJson *j, const vbModel *m)
         vbJsonStr(j, "name", mc->name);
         vbJsonStr(j, "string", mc->string);
         vbJsonStr(j, "raw", mc->raw);
-        vbJsonOpen(j, "params", "[");
-        for (size_t k = 0; k < mc->nparams; k++)
-            vbJsonStr(j, NULL, mc->params[k]);
-        vbJsonClose(j, "]");
+        vbJsonStrList(j, "params", mc->params, mc->nparams);
         vbJsonStr(j, "source", vbSourceName(mc->src));
         vbJsonStr(j, "file", mc->file);
         vbJsonStr(j, "version", mc->version);
@@ -368,10 +373,7 @@ static void vbWriteGroups(vbJson *j, const vbModel *m)
         vbJsonOpen(j, NULL, "{");
         vbJsonStr(j, "name", g->name);
         vbJsonStr(j, "prefix", g->prefix);
-        vbJsonOpen(j, "apis", "[");
-        for (size_t k = 0; k < g->napis; k++)
-            vbJsonStr(j, NULL, g->apis[k]);
-        vbJsonClose(j, "]");
+        vbJsonStrList(j, "apis", g->apis, g->napis);
         vbJsonOpen(j, "fields", "[");
         for (size_t k = 0; k < g->nfields; k++)
             vbJsonStr(j, NULL, m->macros[g->fields[k]].name);
