@@ -99,29 +99,52 @@ coverage-libvirt-python: $(COVERAGE)
 		--markdown --max-list 0 || [ $$? -eq 1 ]
 
 # ---------------------------------------------------------------- python
-# `make python`: the CPython extension `virtbind` for Debian's /usr/bin/python3
-# under $(BUILD)/python/ (generated stubs + bindings/python runtime; libvirt is
-# dlopen()ed at import, not linked), and $(BUILD)/python/compat/libvirt.py.
+# `make python`: the package `virtbind` for Debian's /usr/bin/python3 under
+# $(BUILD)/python/ (docs/python.md):
+#   virtbind/__init__.py        thin: re-exports virtbind._virtbind
+#   virtbind/_virtbind*.so      the CPython extension: generated stubs + the
+#                               bindings/python runtime; libvirt is dlopen()ed
+#                               at import, not linked
+#   virtbind/py.typed           PEP 561 marker (the stubs are __init__.pyi)
+#   compat/libvirt*.py, compat/libvirtmod*.py   libvirt-python's module names
 PY_CONFIG     ?= /usr/bin/python3-config
 PY_INCLUDES    = $(shell $(PY_CONFIG) --includes)
 PY_EXT_SUFFIX  = $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_config_var("EXT_SUFFIX"))')
 PY_DIR        := $(BUILD)/python
+PY_PKG        := $(PY_DIR)/virtbind
 PY_GEN_C      := $(PY_DIR)/gen/virtbind_gen.c
 PY_RUNTIME_C  := $(sort $(wildcard bindings/python/*.c))
 PY_RUNTIME    := $(PY_RUNTIME_C) $(wildcard bindings/python/*.h)
-PY_EXT         = $(PY_DIR)/virtbind$(PY_EXT_SUFFIX)
+PY_EXT         = $(PY_PKG)/_virtbind$(PY_EXT_SUFFIX)
+PY_PKG_PY     := $(patsubst bindings/python/virtbind/%,$(PY_PKG)/%,$(wildcard bindings/python/virtbind/*.py))
 
 PY_COMPAT     := $(patsubst bindings/python/compat/%,$(PY_DIR)/compat/%,$(wildcard bindings/python/compat/*.py))
 
+# >>> PY_STUBS hook (typing: generator/gen_python_stubs*.c).  Set PY_STUBS to
+# the files your rules generate into $(PY_PKG)/ (e.g. $(PY_PKG)/__init__.pyi),
+# before this block or with `PY_STUBS += ...` plus `python: $(PY_STUBS)` after
+# it; `make python` then builds them.  Empty: no stubs.
+PY_STUBS      ?=
+# <<< PY_STUBS hook
+
 .PHONY: python
-python: $(PY_EXT) $(PY_COMPAT)
+python: $(PY_EXT) $(PY_PKG_PY) $(PY_PKG)/py.typed $(PY_COMPAT) $(PY_STUBS)
 
 $(PY_GEN_C): $(GEN) api-xml/annotations.txt
 	mkdir -p $(PY_DIR)/gen && $(GEN) --python-out $(PY_DIR)/gen
 
+# (the pre-package layout's $(PY_DIR)/virtbind*.so would be shadowed by the
+# package; it is removed so that nothing finds it by mistake)
 $(PY_EXT): $(PY_GEN_C) $(PY_RUNTIME)
+	mkdir -p $(PY_PKG) && rm -f $(PY_DIR)/virtbind$(PY_EXT_SUFFIX)
 	$(CC) $(CFLAGS) -std=c11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) -fPIC -shared -fvisibility=hidden \
 	    $(PY_INCLUDES) $(LIBVIRT_CFLAGS) -Ibindings/python -o $@ $(PY_GEN_C) $(PY_RUNTIME_C) -ldl
+
+$(PY_PKG)/%.py: bindings/python/virtbind/%.py
+	mkdir -p $(dir $@) && cp $< $@
+
+$(PY_PKG)/py.typed:
+	mkdir -p $(dir $@) && touch $@
 
 $(PY_DIR)/compat/%.py: bindings/python/compat/%.py
 	mkdir -p $(dir $@) && cp $< $@

@@ -1791,7 +1791,7 @@ static PyObject *vbpy_module;   /* set by the first call needing it */
 
 static PyObject *vbpyModuleAttr(const char *name)
 {
-    if (!vbpy_module && !(vbpy_module = PyImport_ImportModule("virtbind")))
+    if (!vbpy_module && !(vbpy_module = PyImport_ImportModule("virtbind._virtbind")))
         return NULL;
     return PyObject_GetAttrString(vbpy_module, name);
 }

@@ -36,7 +36,7 @@ else
     echo "ok - libvirtbind not built in this tree (skipped) # SKIP"
 fi
 
-if ls "$BUILD"/python/virtbind*.so >/dev/null 2>&1; then
+if ls "$BUILD"/python/virtbind/_virtbind*.so >/dev/null 2>&1; then
     PYTHONPATH=$BUILD/python "$PYTHON" - >"$tmp/ignore.txt" <<'PY'
 import virtbind
 reasons = dict(getattr(virtbind, "__virtbind_skip_reasons__", {}))

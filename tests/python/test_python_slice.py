@@ -1,7 +1,7 @@
 """virtbind's CPython extension, first slice: against libvirt's in-process
 test driver (test:///default), compared with python3-libvirt 9.0.0.
 
-Needs `make python` (build/python/virtbind*.so); skips otherwise.
+Needs `make python` (build/python/virtbind/_virtbind*.so); skips otherwise.
 Run: /usr/bin/python3 -m pytest tests/python/test_python_slice.py
 """
 import ast
@@ -19,8 +19,8 @@ BUILD = os.environ.get("BUILD", "build")
 PYDIR = os.path.join(ROOT, BUILD, "python")
 URI = "test:///default"
 
-if not glob.glob(os.path.join(PYDIR, "virtbind*.so")):
-    pytest.skip("build/python/virtbind*.so is missing: run `make python` first",
+if not glob.glob(os.path.join(PYDIR, "virtbind", "_virtbind*.so")):
+    pytest.skip("build/python/virtbind/_virtbind*.so is missing: run `make python` first",
                 allow_module_level=True)
 
 if PYDIR not in sys.path:

@@ -2,8 +2,8 @@
 
 `import libvirt` with build/python/compat and build/python on sys.path gives
 virtbind's classes, functions and constants under libvirt-python's names.
-This is the first slice: only what virtbind binds so far is available (see
-virtbind.__virtbind_skipped__ for what is not).
+Only what virtbind binds is available (virtbind.__virtbind_skip_reasons__
+says why the rest is not).
 """
 import virtbind as _virtbind
 from virtbind import *  # noqa: F401,F403 - the public surface
@@ -15,8 +15,9 @@ __virtbind_manifest__ = _virtbind.__virtbind_manifest__
 __virtbind_skipped__ = _virtbind.__virtbind_skipped__
 __virtbind_skip_reasons__ = _virtbind.__virtbind_skip_reasons__
 
-# libvirt-python exposes its C extension as libvirt.libvirtmod.
-libvirtmod = _virtbind
+# libvirt-python exposes its C extension as libvirt.libvirtmod: the C-named
+# functions (compat/libvirtmod.py).
+import libvirtmod  # noqa: E402
 
 # What custom event loops receive as callbacks (libvirt-python's names).
 _eventInvokeHandleCallback = _virtbind._eventInvokeHandleCallback
