@@ -232,9 +232,25 @@ static const struct {
     { "virNodeGetMemoryStats", "getMemoryStats(cellNum, flags=0) -> {field: value}", NULL },
     { "virNodeGetSecurityModel", "getSecurityModel() -> [model, doi]", NULL },
     { "virSetErrorFunc", "registerErrorHandler(f, ctx) -> 1; f(ctx, err) on each error", NULL },
+    { "virStreamEventAddCallback",
+      "eventAddCallback(events, cb, opaque); cb(stream, events, opaque)",
+      NULL },
     { "virStreamRecv", "recv(nbytes) -> bytes, or -2 when it would block", NULL },
+    /* the four *All functions: libvirt-python's pure-Python loops over
+     * send/recv (virtbind/_streams.py), not the C functions */
+    { "virStreamRecvAll", "recvAll(handler, opaque); handler(stream, data, opaque)", NULL },
     { "virStreamRecvFlags",
-      "recvFlags(nbytes, flags=0) -> bytes, or -2 when it would block",
+      "recvFlags(nbytes, flags=0) -> bytes, or -2 when it would block "
+      "(-3 at a hole with VIR_STREAM_RECV_STOP_AT_HOLE)",
+      NULL },
+    { "virStreamSendAll", "sendAll(handler, opaque); handler(stream, nbytes, opaque) -> bytes",
+      NULL },
+    { "virStreamSparseRecvAll",
+      "sparseRecvAll(handler, holeHandler, opaque); holeHandler(stream, length, opaque)",
+      NULL },
+    { "virStreamSparseSendAll",
+      "sparseSendAll(handler, holeHandler, skipHandler, opaque); "
+      "holeHandler(stream, opaque) -> [inData, sectionLen]; skipHandler(stream, length, opaque)",
       NULL },
 };
 

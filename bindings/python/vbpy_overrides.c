@@ -1994,3 +1994,103 @@ PyMethodDef vbpy_runtime_functions[] = {
       "virEventInvokeFreeCallback(opaque): free a removed handle's or timer's data" },
     { NULL, NULL, 0, NULL },
 };
+
+/* ---------------------------------------------------------------- streams */
+
+/* stream.eventAddCallback(events, cb, opaque) -> None; cb(stream, events,
+ * opaque) on the event loop thread.  The registration keeps the stream
+ * wrapper, cb and opaque alive until libvirt drops it
+ * (eventRemoveCallback, or the stream's end), as libvirt-python's cbData. */
+static void vbpyStreamEvent(virStreamPtr st, int events, void *opaque)
+{
+    vbpyEventData *d = opaque;
+    (void)st;
+    PyGILState_STATE gs = PyGILState_Ensure();
+    vbpyEventCall(d, Py_BuildValue("(OiO)", d->conn, events, d->opaque));
+    PyGILState_Release(gs);
+}
+
+VBPY_HW(virStreamEventAddCallback)
+{
+    static const char *const kwlist[] = { "events", "cb", "opaque", NULL };
+    PyObject *argv[3];
+    if (vbpyParseArgs("eventAddCallback", args, nargs, kwnames, kwlist, 3, 3, argv) < 0)
+        return NULL;
+    virStreamPtr st = vbpySelf(self);
+    if (!st)
+        return NULL;
+    int events;
+    if (vbpyToInt(argv[0], "events", &events) < 0)
+        return NULL;
+    if (!PyCallable_Check(argv[1])) {
+        PyErr_SetString(PyExc_TypeError, "argument 'cb' must be callable");
+        return NULL;
+    }
+    __typeof__(virStreamEventAddCallback) *fn = VBPY_RESOLVE_NAMED(virStreamEventAddCallback);
+    if (!fn)
+        return NULL;
+    vbpyEventData *d = vbpyEventDataNew(self, NULL, argv[1], argv[2]);
+    if (!d)
+        return NULL;
+    int ret;
+    vbpyErr err = { .set = false };
+    Py_BEGIN_ALLOW_THREADS
+    ret = fn(st, events, vbpyStreamEvent, d, vbpyEventFree);
+    if (ret == -1)
+        vbpyErrCapture(&err);
+    Py_END_ALLOW_THREADS
+    if (ret == -1) {
+        vbpyEventFree(d);   /* libvirt did not keep it */
+        return vbpyErrRaise(&err, "virStreamEventAddCallback");
+    }
+    Py_RETURN_NONE;
+}
+
+/* sendAll / recvAll / sparseSendAll / sparseRecvAll: libvirt-python writes
+ * them in Python over send/recv/recvFlags/sendHole/recvHole, and so does
+ * virtbind (virtbind/_streams.py, same loops, same errors); these methods
+ * call virtbind._streams.<name>(self, ...). */
+static PyObject *vbpyStreamHelper(const char *name, PyObject *self, PyObject *const *args,
+                                  Py_ssize_t nargs, PyObject *kwnames)
+{
+    if (!vbpySelf(self))
+        return NULL;
+    PyObject *mod = PyImport_ImportModule("virtbind._streams");
+    PyObject *f = mod ? PyObject_GetAttrString(mod, name) : NULL;
+    Py_XDECREF(mod);
+    if (!f)
+        return NULL;
+    Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
+    PyObject **all = PyMem_Malloc((size_t)(nargs + nkw + 1) * sizeof(PyObject *));
+    if (!all) {
+        Py_DECREF(f);
+        return PyErr_NoMemory();
+    }
+    all[0] = self;
+    for (Py_ssize_t i = 0; i < nargs + nkw; i++)
+        all[i + 1] = args[i];
+    PyObject *r = PyObject_Vectorcall(f, all, (size_t)nargs + 1, kwnames);
+    PyMem_Free(all);
+    Py_DECREF(f);
+    return r;
+}
+
+VBPY_HW(virStreamSendAll)
+{
+    return vbpyStreamHelper("sendAll", self, args, nargs, kwnames);
+}
+
+VBPY_HW(virStreamRecvAll)
+{
+    return vbpyStreamHelper("recvAll", self, args, nargs, kwnames);
+}
+
+VBPY_HW(virStreamSparseSendAll)
+{
+    return vbpyStreamHelper("sparseSendAll", self, args, nargs, kwnames);
+}
+
+VBPY_HW(virStreamSparseRecvAll)
+{
+    return vbpyStreamHelper("sparseRecvAll", self, args, nargs, kwnames);
+}

@@ -322,8 +322,13 @@ VBPY_HW(virNodeGetMemoryStats);
 VBPY_HW(virNodeGetInfo);
 VBPY_HW(virNodeGetSecurityModel);
 VBPY_HW(virSetErrorFunc);
+VBPY_HW(virStreamEventAddCallback);
 VBPY_HW(virStreamRecv);
+VBPY_HW(virStreamRecvAll);
 VBPY_HW(virStreamRecvFlags);
+VBPY_HW(virStreamSendAll);
+VBPY_HW(virStreamSparseRecvAll);
+VBPY_HW(virStreamSparseSendAll);
 
 /* Runtime module functions that bind no libvirt function
  * (_eventInvokeHandleCallback ...), added at import. */
