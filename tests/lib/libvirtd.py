@@ -309,7 +309,7 @@ if pytest is not None:
 # ---------------------------------------------------------------- bindings
 # The remote / fault / thread tests run each scenario on both bindings:
 # "python3-libvirt" (Debian's libvirt.py from dist-packages, the reference)
-# and "virtbind" (build/python/virtbind*.so, `make python`).
+# and "virtbind" (build/python/virtbind/, `make python`).
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PYDIR = os.path.join(ROOT, os.environ.get("BUILD", "build"), "python")
@@ -322,8 +322,11 @@ def load_binding(name):
     import importlib
     import sys
     if name == "virtbind":
-        if not glob.glob(os.path.join(PYDIR, "virtbind*.so")):
-            return None, "build/python/virtbind*.so is missing: run `make python` first"
+        # a package (virtbind/_virtbind*.so) since 4ad2fac, a module before
+        if not (glob.glob(os.path.join(PYDIR, "virtbind", "_virtbind*.so"))
+                or glob.glob(os.path.join(PYDIR, "virtbind*.so"))):
+            return None, ("build/python/virtbind/_virtbind*.so is missing: "
+                          "run `make python` first")
         if PYDIR not in sys.path:
             sys.path.insert(0, PYDIR)
         mod = importlib.import_module("virtbind")

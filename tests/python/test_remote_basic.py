@@ -2,7 +2,7 @@
 python3-libvirt and virtbind: the URI is test+unix:///default?socket=..., so the
 daemon runs the test driver and every call crosses libvirt's RPC.
 
-The virtbind cases skip when build/python/virtbind*.so is missing (`make python`).
+The virtbind cases skip when build/python/virtbind/_virtbind*.so is missing (`make python`).
 Run: /usr/bin/python3 -m pytest tests/python/test_remote_basic.py
 """
 import json

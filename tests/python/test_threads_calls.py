@@ -96,6 +96,45 @@ def test_threads_calls(lv, daemon, where, sharing):
             c.close()
 
 
+@pytest.mark.parametrize("where", ["local", "remote"])
+def test_threads_errors(lv, daemon, where):
+    """libvirt's last error is per thread: 8 threads on one connection
+    alternate a good round with a failing lookup whose message names the
+    thread and iteration; each thread must get its own error, never another
+    thread's (or none, or a stale one)."""
+    conn = lv.open(LOCAL if where == "local" else daemon.uri)
+    baseline = one_round(conn)
+    failures, counts = [], [0] * THREADS
+
+    def worker(i):
+        try:
+            for n in range(ITERS):
+                name = f"nonet-{i}-{n}"
+                try:
+                    conn.networkLookupByName(name)
+                except lv.libvirtError as e:
+                    assert e.get_error_code() == lv.VIR_ERR_NO_NETWORK, (i, n, e.err)
+                    assert f"'{name}'" in str(e), (i, n, str(e))
+                else:
+                    raise AssertionError(f"{name} found")
+                assert one_round(conn) == baseline
+                counts[i] += 1
+        except BaseException as e:  # noqa: BLE001 - reported by the test
+            failures.append((i, repr(e)))
+
+    threads = [threading.Thread(target=worker, args=(i,), daemon=True) for i in range(THREADS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(JOIN_S)
+    try:
+        assert not [t for t in threads if t.is_alive()], "deadlock"
+        assert failures == []
+        assert counts == [ITERS] * THREADS
+    finally:
+        conn.close()
+
+
 def test_threads_both_bindings(daemon):
     """4 threads per binding, at once, in one process (one libvirt.so.0):
     separate remote connections and one shared in-process connection each."""
