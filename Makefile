@@ -250,3 +250,21 @@ typedparams-tests: libvirtbind $(VBT_TEST_BIN)
 
 check-typedparams: typedparams-tests
 	@BUILD=$(BUILD) bash tests/typedparams/run.sh
+
+# ----------------------------------------------------------------------------
+# Benchmarks (bench/, issue #8): `make bench` compares a C program calling
+# libvirt directly, python3-libvirt and virtbind on test:///default, prints one
+# table and writes $(BUILD)/bench/results.json (docs/performance.md).  Not a
+# test: never part of `make check`.  BENCH_ARGS passes options to bench/run.py
+# (default --rounds 7 --runs 3); BENCH_TASKSET="taskset -c 1" prefixes every
+# measured command.
+BENCH_C     := $(BUILD)/bench/bench_c
+BENCH_ARGS  ?=
+
+.PHONY: bench
+bench: $(BENCH_C) python $(GEN)
+	@BUILD=$(abspath $(BUILD)) $(PYTHON) bench/run.py $(BENCH_ARGS)
+
+$(BENCH_C): bench/bench_c.c $(VBT_HEADERS) $(VBT_STATIC)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(VBT_CFLAGS) -o $@ $< $(VBT_STATIC) $(VBT_LIBVIRT_LIBS)
