@@ -403,6 +403,8 @@ static void classify(vbPyGen *g, int fi)
     case VB_FN_EVENT_DEREGISTER: {
         int fam = f->event_family;
         const vbEventFamily *ef = fam >= 0 ? &m->families[fam] : NULL;
+        if (f->kind == VB_FN_EVENT_DEREGISTER && ef && f->src == VB_SRC_QEMU)
+            break;   /* qemuMonitorEventDeregister(conn, callbackID): a stub */
         if (!ef || !ef->id_enum_type || ef->object_class < 0 || f->src != VB_SRC_MAIN) {
             /* the legacy domainEventRegister (no IDs) and the qemu monitor
              * events have their own shapes */

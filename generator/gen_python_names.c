@@ -137,8 +137,6 @@ static const struct {
     const char *cname;
     const char *reason;
 } vbPyDeferred[] = {
-    { "virDomainQemuMonitorCommandWithFiles",
-      "libvirt-python returns (result, [file objects]) for the fds received" },
     { NULL, NULL },
 };
 
@@ -160,6 +158,10 @@ static const struct {
     { "virConnectDomainEventDeregister", "domainEventDeregister(cb)", NULL },
     { "virConnectDomainEventRegister",
       "domainEventRegister(cb, opaque); cb(conn, dom, event, detail, opaque)",
+      NULL },
+    { "virConnectDomainQemuMonitorEventRegister",
+      "qemuMonitorEventRegister(conn, dom, event, cb, opaque, flags=0) -> callbackID; "
+      "cb(conn, dom, event, seconds, micros, details, opaque)",
       NULL },
     { "virConnectGetAllDomainStats",
       "getAllDomainStats(stats=0, flags=0) -> [(virDomain, {field: value})]",
@@ -201,7 +203,17 @@ static const struct {
     { "virDomainListGetStats",
       "domainListGetStats(doms, stats=0, flags=0) -> [(virDomain, {field: value})]",
       "virConnect" },
+    { "virDomainLxcEnterNamespace",
+      "lxcEnterNamespace(domain, fdlist, flags) -> [previous namespace fds]",
+      NULL },
+    { "virDomainLxcEnterSecurityLabel",
+      "lxcEnterSecurityLabel(model, label, flags) -> [old label, enforcing]; "
+      "model = [model, doi], label = [label, enforcing]",
+      NULL },
     { "virDomainMemoryStats", "memoryStats() -> {'actual': int, 'rss': int, ...}", NULL },
+    { "virDomainQemuMonitorCommandWithFiles",
+      "qemuMonitorCommandWithFiles(domain, cmd, files=[], flags=0) -> (result, [file objects])",
+      NULL },
     { "virDomainRevertToSnapshot", "revertToSnapshot(snap, flags=0)", "virDomain" },
     { "virDomainSetTime",
       "setTime(time=None, flags=0), time = {'seconds': int, 'nseconds': int}",

@@ -2094,3 +2094,252 @@ VBPY_HW(virStreamSparseRecvAll)
 {
     return vbpyStreamHelper("sparseRecvAll", self, args, nargs, kwnames);
 }
+
+/* ------------------------------------------------------------ qemu / lxc */
+
+#include <fcntl.h>
+#include <unistd.h>
+
+/* libvirt_qemu.qemuMonitorEventRegister(conn, dom, event, cb, opaque,
+ * flags=0) -> callbackID; cb(conn, dom, event, seconds, micros, details,
+ * opaque) — libvirt-python's signature (dom and event may be None). */
+static void vbpyQemuMonitorEvent(virConnectPtr conn, virDomainPtr dom, const char *event,
+                                 long long seconds, unsigned int micros, const char *details,
+                                 void *opaque)
+{
+    vbpyEventData *d = opaque;
+    (void)conn;
+    PyGILState_STATE gs = PyGILState_Ensure();
+    vbpyEventCall(d, Py_BuildValue("(ONzLIzO)", d->conn, vbpyEventObject(d, dom), event, seconds,
+                                   micros, details, d->opaque));
+    PyGILState_Release(gs);
+}
+
+VBPY_HW(virConnectDomainQemuMonitorEventRegister)
+{
+    (void)self;
+    static const char *const kwlist[] = { "conn", "dom", "event", "cb", "opaque", "flags", NULL };
+    PyObject *argv[6];
+    if (vbpyParseArgs("qemuMonitorEventRegister", args, nargs, kwnames, kwlist, 6, 5, argv) < 0)
+        return NULL;
+    const vbpyClass *connCls = vbpyFindClass("virConnect"), *domCls = vbpyFindClass("virDomain");
+    void *conn, *dom;
+    const char *event;
+    unsigned int flags;
+    if (vbpyToObject(argv[0], "conn", connCls, false, &conn) < 0 ||
+        vbpyToObject(argv[1], "dom", domCls, true, &dom) < 0 ||
+        vbpyToString(argv[2], "event", true, &event) < 0 ||
+        vbpyToUInt(argv[5], "flags", &flags) < 0)
+        return NULL;
+    if (!PyCallable_Check(argv[3])) {
+        PyErr_SetString(PyExc_TypeError, "argument 'cb' must be callable");
+        return NULL;
+    }
+    __typeof__(virConnectDomainQemuMonitorEventRegister) *fn =
+        VBPY_RESOLVE_NAMED(virConnectDomainQemuMonitorEventRegister);
+    if (!fn)
+        return NULL;
+    vbpyEventData *d = vbpyEventDataNew(argv[0], domCls, argv[3], argv[4]);
+    if (!d)
+        return NULL;
+    int ret;
+    vbpyErr err = { .set = false };
+    Py_BEGIN_ALLOW_THREADS
+    ret = fn(conn, dom, event, vbpyQemuMonitorEvent, d, vbpyEventFree, flags);
+    if (ret == -1)
+        vbpyErrCapture(&err);
+    Py_END_ALLOW_THREADS
+    if (ret == -1) {
+        vbpyEventFree(d);
+        return vbpyErrRaise(&err, "virConnectDomainQemuMonitorEventRegister");
+    }
+    return PyLong_FromLong(ret);
+}
+
+/* A received descriptor as a file object, its mode from the fd's flags
+ * (libvirt-python's rule); the file owns (closes) the fd. */
+static PyObject *vbpyFdFile(int fd)
+{
+    const char *mode = "r+b";
+    int fl = fcntl(fd, F_GETFL);
+    if (fl >= 0) {
+        switch (fl & (O_ACCMODE | O_APPEND)) {
+        case O_RDONLY: mode = "rb"; break;
+        case O_WRONLY: mode = "wb"; break;
+        case O_RDWR: mode = "r+b"; break;
+        case O_WRONLY | O_APPEND: mode = "ab"; break;
+        case O_RDWR | O_APPEND: mode = "a+b"; break;
+        }
+    }
+    return PyFile_FromFd(fd, NULL, mode, 0, NULL, NULL, NULL, 1);
+}
+
+/* libvirt_qemu.qemuMonitorCommandWithFiles(domain, cmd, files=[], flags=0)
+ * -> (result, [file objects for the fds QEMU returned]). */
+VBPY_HW(virDomainQemuMonitorCommandWithFiles)
+{
+    (void)self;
+    static const char *const kwlist[] = { "domain", "cmd", "files", "flags", NULL };
+    PyObject *argv[4];
+    if (vbpyParseArgs("qemuMonitorCommandWithFiles", args, nargs, kwnames, kwlist, 4, 2, argv) < 0)
+        return NULL;
+    void *dom;
+    const char *cmd;
+    unsigned int flags;
+    if (vbpyToObject(argv[0], "domain", vbpyFindClass("virDomain"), false, &dom) < 0 ||
+        vbpyToString(argv[1], "cmd", false, &cmd) < 0 || vbpyToUInt(argv[3], "flags", &flags) < 0)
+        return NULL;
+    int *infiles = NULL;
+    Py_ssize_t ninfiles = 0;
+    if (argv[2] && vbpyToIntArray(argv[2], "files", false, (void **)&infiles, &ninfiles) < 0)
+        return NULL;
+    __typeof__(virDomainQemuMonitorCommandWithFiles) *fn =
+        VBPY_RESOLVE_NAMED(virDomainQemuMonitorCommandWithFiles);
+    if (!fn) {
+        free(infiles);
+        return NULL;
+    }
+    unsigned int noutfiles = 0;
+    int *outfiles = NULL;
+    char *result = NULL;
+    int ret;
+    vbpyErr err = { .set = false };
+    Py_BEGIN_ALLOW_THREADS
+    ret = fn(dom, cmd, (unsigned int)ninfiles, infiles, &noutfiles, &outfiles, &result, flags);
+    if (ret == -1)
+        vbpyErrCapture(&err);
+    Py_END_ALLOW_THREADS
+    free(infiles);
+    if (ret == -1)
+        return vbpyErrRaise(&err, "virDomainQemuMonitorCommandWithFiles");
+    PyObject *files = PyList_New(0);
+    unsigned int i = 0;
+    for (; files && i < noutfiles; i++) {
+        PyObject *f = vbpyFdFile(outfiles[i]);
+        if (!f || PyList_Append(files, f) < 0) {
+            if (!f)
+                close(outfiles[i]);
+            Py_XDECREF(f);
+            Py_CLEAR(files);
+            i++;
+            break;
+        }
+        Py_DECREF(f);
+    }
+    for (; i < noutfiles; i++)   /* not handed to Python: close them */
+        close(outfiles[i]);
+    free(outfiles);
+    PyObject *res = vbpyFromString(result, true);
+    if (!files || !res) {
+        Py_XDECREF(files);
+        Py_XDECREF(res);
+        return NULL;
+    }
+    return Py_BuildValue("(NN)", res, files);
+}
+
+/* libvirt_lxc.lxcEnterNamespace(domain, fdlist, flags) -> [old namespace fds]
+ * (libvirt-python has no binding: virtbind's shape).  The calling process
+ * enters the namespaces of fdlist; the returned fds are the previous ones,
+ * for the caller to re-enter or close. */
+VBPY_HW(virDomainLxcEnterNamespace)
+{
+    (void)self;
+    static const char *const kwlist[] = { "domain", "fdlist", "flags", NULL };
+    PyObject *argv[3];
+    if (vbpyParseArgs("lxcEnterNamespace", args, nargs, kwnames, kwlist, 3, 3, argv) < 0)
+        return NULL;
+    void *dom;
+    unsigned int flags;
+    if (vbpyToObject(argv[0], "domain", vbpyFindClass("virDomain"), false, &dom) < 0 ||
+        vbpyToUInt(argv[2], "flags", &flags) < 0)
+        return NULL;
+    int *fds = NULL;
+    Py_ssize_t nfds = 0;
+    if (vbpyToIntArray(argv[1], "fdlist", false, (void **)&fds, &nfds) < 0)
+        return NULL;
+    __typeof__(virDomainLxcEnterNamespace) *fn = VBPY_RESOLVE_NAMED(virDomainLxcEnterNamespace);
+    if (!fn) {
+        free(fds);
+        return NULL;
+    }
+    unsigned int nold = 0;
+    int *old = NULL;
+    int ret;
+    vbpyErr err = { .set = false };
+    Py_BEGIN_ALLOW_THREADS
+    ret = fn(dom, (unsigned int)nfds, fds, &nold, &old, flags);
+    if (ret == -1)
+        vbpyErrCapture(&err);
+    Py_END_ALLOW_THREADS
+    free(fds);
+    if (ret == -1)
+        return vbpyErrRaise(&err, "virDomainLxcEnterNamespace");
+    return vbpyIntList(old, nold);
+}
+
+/* libvirt_lxc.lxcEnterSecurityLabel(model, label, flags) -> [old label,
+ * enforcing]: model as conn.getSecurityModel() gives it ([model, doi]),
+ * label as dom.securityLabel() ([label, enforcing]). */
+static int vbpyCopyField(PyObject *seq, Py_ssize_t i, const char *arg, char *dst, size_t cap)
+{
+    const char *s;
+    if (vbpyToString(PySequence_Fast_GET_ITEM(seq, i), arg, false, &s) < 0)
+        return -1;
+    if (strlen(s) >= cap) {
+        PyErr_Format(PyExc_ValueError, "%s: longer than %zu bytes", arg, cap - 1);
+        return -1;
+    }
+    strcpy(dst, s);
+    return 0;
+}
+
+VBPY_HW(virDomainLxcEnterSecurityLabel)
+{
+    (void)self;
+    static const char *const kwlist[] = { "model", "label", "flags", NULL };
+    PyObject *argv[3];
+    if (vbpyParseArgs("lxcEnterSecurityLabel", args, nargs, kwnames, kwlist, 3, 3, argv) < 0)
+        return NULL;
+    unsigned int flags;
+    if (vbpyToUInt(argv[2], "flags", &flags) < 0)
+        return NULL;
+    virSecurityModel model;
+    virSecurityLabel label, oldlabel;
+    memset(&model, 0, sizeof(model));
+    memset(&label, 0, sizeof(label));
+    memset(&oldlabel, 0, sizeof(oldlabel));
+    PyObject *m = PySequence_Fast(argv[0], "argument 'model' must be a sequence [model, doi]");
+    PyObject *l = m ? PySequence_Fast(argv[1], "argument 'label' must be a sequence [label, enforcing]")
+                    : NULL;
+    int ok = m && l && PySequence_Fast_GET_SIZE(m) == 2 && PySequence_Fast_GET_SIZE(l) == 2;
+    if (m && l && !ok)
+        PyErr_SetString(PyExc_ValueError, "model must be [model, doi] and label [label, enforcing]");
+    if (ok)
+        ok = vbpyCopyField(m, 0, "model", model.model, sizeof(model.model)) == 0 &&
+             vbpyCopyField(m, 1, "doi", model.doi, sizeof(model.doi)) == 0 &&
+             vbpyCopyField(l, 0, "label", label.label, sizeof(label.label)) == 0;
+    if (ok) {
+        int t = PyObject_IsTrue(PySequence_Fast_GET_ITEM(l, 1));
+        ok = t >= 0;
+        label.enforcing = t;
+    }
+    Py_XDECREF(m);
+    Py_XDECREF(l);
+    if (!ok)
+        return NULL;
+    __typeof__(virDomainLxcEnterSecurityLabel) *fn =
+        VBPY_RESOLVE_NAMED(virDomainLxcEnterSecurityLabel);
+    if (!fn)
+        return NULL;
+    int ret;
+    vbpyErr err = { .set = false };
+    Py_BEGIN_ALLOW_THREADS
+    ret = fn(&model, &label, &oldlabel, flags);
+    if (ret == -1)
+        vbpyErrCapture(&err);
+    Py_END_ALLOW_THREADS
+    if (ret == -1)
+        return vbpyErrRaise(&err, "virDomainLxcEnterSecurityLabel");
+    return Py_BuildValue("[sO]", oldlabel.label, oldlabel.enforcing ? Py_True : Py_False);
+}

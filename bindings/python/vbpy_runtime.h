@@ -285,6 +285,7 @@ int vbpyModuleInit(PyObject *module, const vbpyModuleInfo *info);
     PyObject *vbpy_hw_##cname(PyObject *self, PyObject *const *args, Py_ssize_t nargs, \
                               PyObject *kwnames)
 VBPY_HW(virConnectDomainEventDeregister);
+VBPY_HW(virConnectDomainQemuMonitorEventRegister);
 VBPY_HW(virConnectDomainEventRegister);
 VBPY_HW(virConnectGetAllDomainStats);
 VBPY_HW(virConnectOpenAuth);
@@ -306,6 +307,9 @@ VBPY_HW(virDomainGetVcpuPinInfo);
 VBPY_HW(virDomainGetVcpus);
 VBPY_HW(virDomainInterfaceAddresses);
 VBPY_HW(virDomainListGetStats);
+VBPY_HW(virDomainLxcEnterNamespace);
+VBPY_HW(virDomainLxcEnterSecurityLabel);
+VBPY_HW(virDomainQemuMonitorCommandWithFiles);
 VBPY_HW(virDomainMemoryStats);
 VBPY_HW(virDomainRevertToSnapshot);
 VBPY_HW(virDomainSetTime);
