@@ -125,6 +125,12 @@ PY_COMPAT     := $(patsubst bindings/python/compat/%,$(PY_DIR)/compat/%,$(wildca
 # before this block or with `PY_STUBS += ...` plus `python: $(PY_STUBS)` after
 # it; `make python` then builds them.  Empty: no stubs.
 PY_STUBS      ?=
+PY_STUBS      += $(PY_PKG)/__init__.pyi $(PY_PKG)/typed.py $(PY_PKG)/typed.pyi \
+                 $(PY_DIR)/compat/libvirt.pyi $(PY_DIR)/compat/libvirt_qemu.pyi \
+                 $(PY_DIR)/compat/libvirt_lxc.pyi
+$(PY_DIR)/.stubs.stamp: $(GEN) api-xml/annotations.txt
+	$(GEN) --python-stubs-out $(PY_DIR) && touch $@
+$(filter-out $(PY_DIR)/.stubs.stamp,$(PY_STUBS)): $(PY_DIR)/.stubs.stamp ;
 # <<< PY_STUBS hook
 
 .PHONY: python

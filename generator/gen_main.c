@@ -5,6 +5,7 @@
 #include "vbapi.h"
 #include "gen_cshim.h"
 #include "gen_python.h"
+#include "gen_python_stubs.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -24,6 +25,7 @@ static void usage(FILE *out)
             "  --ir FILE              write the classified model as JSON ('-' for stdout)\n"
             "  --stats                print item counts per source file\n"
             "  --python-out DIR       write the CPython extension's generated C into DIR\n"
+            "  --python-stubs-out DIR  write the Python package's .pyi stubs and virtbind/typed.py into DIR\n"
             "  --cshim-out DIR        write libvirtbind's generated C (typed params, events) into DIR\n"
             "  -h, --help\n");
 }
@@ -65,7 +67,7 @@ static int writeIR(const vbModel *m, const char *path)
 int main(int argc, char **argv)
 {
     enum { OPT_API = 256, OPT_QEMU, OPT_LXC, OPT_ADMIN, OPT_ANN, OPT_CHECK, OPT_IR, OPT_STATS,
-           OPT_PYTHON, OPT_CSHIM };
+           OPT_PYTHON, OPT_CSHIM, OPT_PYSTUBS };
     static const struct option opts[] = {
         { "api-xml", required_argument, NULL, OPT_API },
         { "qemu-api-xml", required_argument, NULL, OPT_QEMU },
@@ -77,12 +79,13 @@ int main(int argc, char **argv)
         { "stats", no_argument, NULL, OPT_STATS },
         { "python-out", required_argument, NULL, OPT_PYTHON },
         { "cshim-out", required_argument, NULL, OPT_CSHIM },
+        { "python-stubs-out", required_argument, NULL, OPT_PYSTUBS },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
     vbPaths paths = {0};
     const char *ir = NULL, *python_out = NULL;
-    const char *cshim_out = NULL;
+    const char *cshim_out = NULL, *pystubs_out = NULL;
     bool check = false, stats = false;
     int c;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -97,6 +100,7 @@ int main(int argc, char **argv)
         case OPT_STATS: stats = true; break;
         case OPT_PYTHON: python_out = optarg; break;
         case OPT_CSHIM: cshim_out = optarg; break;
+        case OPT_PYSTUBS: pystubs_out = optarg; break;
         case 'h': usage(stdout); vbPathsClear(&paths); return 0;
         default: usage(stderr); vbPathsClear(&paths); return 2;
         }
@@ -107,7 +111,7 @@ int main(int argc, char **argv)
         vbPathsClear(&paths);
         return 2;
     }
-    if (!check && !ir && !stats && !python_out && !cshim_out) {
+    if (!check && !ir && !stats && !python_out && !cshim_out && !pystubs_out) {
         usage(stderr);
         vbPathsClear(&paths);
         return 2;
@@ -131,6 +135,8 @@ int main(int argc, char **argv)
     if (python_out && rc == 0 && vbGenPython(m, python_out, &err) < 0)
         rc = 2;
     if (cshim_out && rc == 0 && vbGenCShim(m, cshim_out) < 0)
+        rc = 2;
+    if (pystubs_out && rc == 0 && vbGenPythonStubs(m, pystubs_out, &err) < 0)
         rc = 2;
     if (check && rc == 0) {
         size_t n = vbModelReportUnclassified(m, stdout);
