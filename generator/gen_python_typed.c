@@ -182,7 +182,12 @@ static char *snakeName(const vbModel *m, const vbFunction *f, int host)
     const char *n = f->name + 3;   /* "vir" */
     const char *noun = host >= 0 ? m->classes[host].name + 3 : "";
     char *camel;
-    if (*noun && vbStartsWith(n, noun) && isupper((unsigned char)n[strlen(noun)])) {
+    if (*noun && strcmp(noun, "Domain") != 0 && strcmp(noun, "Connect") != 0 &&
+               vbStartsWith(n, noun) && (vbStartsWith(n + strlen(noun), "Get") ||
+                                         vbStartsWith(n + strlen(noun), "Set"))) {
+        /* virNetworkPortGetParameters -> get_network_port_parameters */
+        camel = vbPrintf("%.3s%s%s", n + strlen(noun), noun, n + strlen(noun) + 3);
+    } else if (*noun && vbStartsWith(n, noun) && isupper((unsigned char)n[strlen(noun)])) {
         camel = vbStrdup(n + strlen(noun));
     } else if (vbStartsWith(n, "Node") && (vbStartsWith(n + 4, "Get") || vbStartsWith(n + 4, "Set"))) {
         camel = vbPrintf("%.3sNode%s", n + 4, n + 7);
@@ -234,7 +239,7 @@ static size_t collectHelpers(const vbModel *m, const vbPyStubFn *fns, const tyGr
             if (!s->bound || s->host < 0 || s->raw || !s->ret)
                 continue;
             tyHelper h = { .s = s, .tg = &gs[i] };
-            if (strcmp(s->ret, "dict[str, _TPValue]") == 0) {
+            if (strcmp(s->ret, "dict[str, _TPValue]") == 0 || strcmp(s->ret, "dict[str, int]") == 0) {
                 h.kind = 0;
             } else if (strcmp(s->ret, "list[dict[str, _TPValue]]") == 0) {
                 h.kind = 2;
@@ -432,6 +437,9 @@ static const char *const typedRuntime =
     "        for f in self._FIELDS:\n"
     "            object.__setattr__(self, f.attr, None)\n"
     "        for k, v in fields.items():\n"
+    "            if k not in self._BY_ATTR:\n"
+    "                raise TypeError(\"%s() got an unexpected keyword argument %r (unknown fields go in extra)\" % (\n"
+    "                    type(self).__name__, k))\n"
     "            setattr(self, k, v)\n"
     "        if extra is not None:\n"
     "            self.extra = extra\n\n"
@@ -591,7 +599,7 @@ void vbPyTypedModule(const vbModel *m, const vbPyStubFn *fns, vbBuf *py, vbBuf *
     vbBufAdd(pyi, typedStubRuntime);
 
     /* __all__ */
-    vbBufAdd(py, "\n\n__all__ = [\n    \"DomainStatsRecord\",\n    \"TypedParams\",\n");
+    vbBufAdd(py, "\n\n__all__ = [\n    \"DomainStatsRecord\",\n    \"TypedParams\",\n    \"attach\",\n");
     for (size_t i = 0; i < ng; i++)
         vbBufPrintf(py, "    \"%s\",\n", gs[i].cls);
     for (size_t i = 0; i < nh; i++)
@@ -637,6 +645,36 @@ void vbPyTypedModule(const vbModel *m, const vbPyStubFn *fns, vbBuf *py, vbBuf *
     vbBufAdd(pyi, "\n");
     for (size_t i = 0; i < nh; i++)
         emitHelper(py, pyi, m, &hs[i]);
+
+    /* the helpers as methods, for attach() */
+    vbBufAdd(py, "\n\n_METHODS = {\n");
+    vbBufAdd(pyi, "\ndef attach() -> bool: ...\n");
+    for (size_t c = 0; c < m->nclasses; c++) {
+        bool any = false;
+        for (size_t i = 0; i < nh; i++) {
+            if (hs[i].s->host != (int)c)
+                continue;
+            if (!any)
+                vbBufPrintf(py, "    \"%s\": [\n", m->classes[c].name);
+            any = true;
+            vbBufPrintf(py, "        \"%s\",\n", hs[i].name);
+        }
+        if (any)
+            vbBufAdd(py, "    ],\n");
+    }
+    vbBufAdd(py, "}\n\n\n"
+                 "def attach():\n"
+                 "    \"\"\"Make the helpers methods of the binding's classes\n"
+                 "    (dom.get_block_io_tune(\"vda\")).  False when the classes do not\n"
+                 "    accept new attributes (static extension types).\"\"\"\n"
+                 "    import virtbind\n"
+                 "    try:\n"
+                 "        for cls, names in sorted(_METHODS.items()):\n"
+                 "            for name in names:\n"
+                 "                setattr(getattr(virtbind, cls), name, globals()[name])\n"
+                 "    except TypeError:\n"
+                 "        return False\n"
+                 "    return True\n");
 
     for (size_t i = 0; i < nh; i++)
         free(hs[i].name);

@@ -1,0 +1,58 @@
+"""Event registration with callbacks of the right shapes."""
+import threading
+from typing import Optional
+
+import virtbind
+from virtbind import virConnect, virDomain, virNetwork
+
+
+def lifecycle(conn: virConnect, dom: virDomain, event: int, detail: int, opaque: Optional[str]) -> None:
+    print("lifecycle", dom.name(), event, detail, opaque)
+
+
+def reboot(conn: virConnect, dom: virDomain, opaque: object) -> None:
+    print("reboot", dom.name())
+
+
+def tunable(conn: virConnect, dom: virDomain, params: "dict[str, int | float | bool | str]",
+            opaque: None) -> None:
+    print("tunable", params)
+
+
+def graphics(conn: virConnect, dom: virDomain, phase: int,
+             local: "Optional[dict[str, int | str]]", remote: "Optional[dict[str, int | str]]",
+             scheme: str, subject: "Optional[list[tuple[str, str]]]", opaque: None) -> None:
+    print(phase, local, remote, scheme, subject)
+
+
+def net_lifecycle(conn: virConnect, net: virNetwork, event: int, detail: int, opaque: int) -> None:
+    print("network", net.name(), event)
+
+
+def run_loop() -> None:
+    while True:
+        virtbind.virEventRunDefaultImpl()
+
+
+def main() -> None:
+    virtbind.virEventRegisterDefaultImpl()
+    threading.Thread(target=run_loop, daemon=True).start()
+    conn = virtbind.open("test:///default")
+    ids = [
+        conn.domainEventRegisterAny(None, virtbind.VIR_DOMAIN_EVENT_ID_LIFECYCLE, lifecycle, "ctx"),
+        conn.domainEventRegisterAny(None, virtbind.VIR_DOMAIN_EVENT_ID_REBOOT, reboot, None),
+        conn.domainEventRegisterAny(None, virtbind.VIR_DOMAIN_EVENT_ID_TUNABLE, tunable, None),
+        conn.domainEventRegisterAny(None, virtbind.VIR_DOMAIN_EVENT_ID_GRAPHICS, graphics, None),
+        # lambdas are checked too
+        conn.domainEventRegisterAny(None, virtbind.VIR_DOMAIN_EVENT_ID_RTC_CHANGE,
+                                    lambda c, d, offset, o: print(d.name(), offset + 1), None),
+    ]
+    nid = conn.networkEventRegisterAny(None, virtbind.VIR_NETWORK_EVENT_ID_LIFECYCLE, net_lifecycle, 7)
+    conn.registerCloseCallback(lambda c, reason, o: print("closed", reason), None)
+    for cid in ids:
+        conn.domainEventDeregisterAny(cid)
+    conn.networkEventDeregisterAny(nid)
+
+
+if __name__ == "__main__":
+    main()

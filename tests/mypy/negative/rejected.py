@@ -1,0 +1,60 @@
+"""Every line marked `# E: code` must be rejected by mypy --strict with that
+error code (tests/python/test_typing_mypy.py checks line by line); nothing
+else in this file may be reported."""
+from typing import Optional
+
+import virtbind
+from virtbind import virConnect, virDomain
+from virtbind.typed import DomainBlockIoTuneParams, DomainMemoryParams, set_memory_parameters
+
+conn = virtbind.open("test:///default")
+dom = conn.lookupByName("test")
+
+# wrong flag / argument types
+dom.create("0")  # E: call-arg
+dom.XMLDesc(flags="secure")  # E: arg-type
+conn.lookupByName(42)  # E: arg-type
+dom.setMemoryParameters(["hard_limit", 1])  # E: arg-type
+n: str = dom.ID()  # E: assignment
+state: str = dom.state()[0]  # E: assignment
+dom.attachDevice(None)  # E: arg-type
+dom.nosuchMethod()  # E: attr-defined
+
+# typed classes: wrong field type, misspelled field
+mem = DomainMemoryParams()
+mem.hard_limit = "1G"  # E: assignment
+mem.hardlimit = 1  # E: attr-defined
+DomainMemoryParams(hard_limt=1)  # E: call-arg
+DomainBlockIoTuneParams(group_name=5)  # E: arg-type
+tune = DomainBlockIoTuneParams(total_iops_sec=10)
+x: str = tune.total_iops_sec  # E: assignment
+set_memory_parameters(dom, {"hard_limit": 1})  # E: arg-type
+
+
+# event callbacks of the wrong shape
+def bad_lifecycle(conn: virConnect, dom: virDomain, opaque: None) -> None:
+    pass
+
+
+def bad_types(conn: virConnect, dom: virDomain, event: str, detail: int, opaque: None) -> None:
+    pass
+
+
+def reboot_cb(conn: virConnect, dom: virDomain, opaque: None) -> None:
+    pass
+
+
+conn.domainEventRegisterAny(None, virtbind.VIR_DOMAIN_EVENT_ID_LIFECYCLE, bad_lifecycle, None)  # E: call-overload|arg-type
+conn.domainEventRegisterAny(dom, virtbind.VIR_DOMAIN_EVENT_ID_LIFECYCLE, bad_types, None)  # E: call-overload|arg-type
+conn.domainEventRegisterAny(None, virtbind.VIR_DOMAIN_EVENT_ID_REBOOT, reboot_cb, None)
+conn.domainEventRegisterAny(None, virtbind.VIR_DOMAIN_EVENT_ID_RTC_CHANGE, reboot_cb, None)  # E: call-overload|arg-type
+conn.networkEventRegisterAny(None, virtbind.VIR_NETWORK_EVENT_ID_LIFECYCLE, bad_lifecycle, None)  # E: arg-type
+conn.registerCloseCallback(lambda c: None, None)  # E: arg-type|misc
+
+# errors
+try:
+    pass
+except virtbind.libvirtError as e:
+    code: int = e.get_error_code()  # E: assignment
+    msg: Optional[str] = e.get_error_message()
+virtbind.VIR_DOMAIN_RUNNING = 3  # E: misc
