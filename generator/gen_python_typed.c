@@ -543,14 +543,40 @@ static const char *const typedRuntime =
     "    if isinstance(params, cls):\n"
     "        return params.to_dict()\n"
     "    raise TypeError(\"argument %r must be %s, not %r\" % (name, cls.__name__, type(params).__name__))\n\n\n"
-    "class DomainStatsRecord:\n"
-    "    \"\"\"One domain's statistics: getAllDomainStats()'s (virDomain, dict).\"\"\"\n\n"
-    "    __slots__ = (\"domain\", \"stats\")\n\n"
-    "    def __init__(self, domain, stats):\n"
-    "        self.domain = domain\n"
-    "        self.stats = stats\n\n"
+    "class _StatsView:\n"
+    "    \"\"\"One stats group of a DomainStatsRecord (rec.block[0].rd_reqs).\"\"\"\n\n"
+    "    __slots__ = ()\n"
+    "    _SCALARS: \"tuple[tuple[str, str], ...]\" = ()\n"
+    "    _INDEXED: \"tuple[tuple[str, type, tuple[tuple[str, str], ...]], ...]\" = ()\n\n"
     "    def __repr__(self):\n"
-    "        return \"DomainStatsRecord(%r, %r)\" % (self.domain, self.stats)\n";
+    "        parts = [\"%s=%r\" % (a, getattr(self, a)) for a in self.__slots__\n"
+    "                 if getattr(self, a) not in (None, {})]\n"
+    "        return \"%s(%s)\" % (type(self).__name__, \", \".join(parts))\n\n"
+    "    def __eq__(self, other):\n"
+    "        if type(other) is not type(self):\n"
+    "            return NotImplemented\n"
+    "        return all(getattr(self, a) == getattr(other, a) for a in self.__slots__)\n\n"
+    "    __hash__ = None\n\n\n"
+    "def _stats_view(cls, flat):\n"
+    "    obj = cls.__new__(cls)\n"
+    "    found = False\n"
+    "    for attr, fa in cls._SCALARS:\n"
+    "        v = getattr(flat, fa)\n"
+    "        object.__setattr__(obj, attr, v)\n"
+    "        found = found or v is not None\n"
+    "    for dattr, icls, fields in cls._INDEXED:\n"
+    "        items = {}\n"
+    "        for attr, fa in fields:\n"
+    "            for idx, v in (getattr(flat, fa) or {}).items():\n"
+    "                it = items.get(idx)\n"
+    "                if it is None:\n"
+    "                    it = items[idx] = icls.__new__(icls)\n"
+    "                    for a, _ in icls._SCALARS:\n"
+    "                        object.__setattr__(it, a, None)\n"
+    "                object.__setattr__(it, attr, v)\n"
+    "        object.__setattr__(obj, dattr, dict(sorted(items.items())))\n"
+    "        found = found or bool(items)\n"
+    "    return obj if found else None\n";
 
 static const char *const typedStubRuntime =
     "from typing import Any, ClassVar, Optional, TypeVar, Union\n\n"
@@ -569,10 +595,178 @@ static const char *const typedStubRuntime =
     "    def from_dict(cls: type[_Self], d: dict[str, Any], *, strict: bool = True) -> _Self: ...\n"
     "    @classmethod\n"
     "    def fields(cls) -> list[tuple[str, str, str, str, str]]: ...\n\n"
-    "class DomainStatsRecord:\n"
-    "    domain: virDomain\n"
-    "    stats: DomainStatsParams\n"
-    "    def __init__(self, domain: virDomain, stats: DomainStatsParams) -> None: ...\n";
+    "";
+
+static char *capWord(const char *s)
+{
+    vbBuf b = {0};
+    bool up = true;
+    for (const char *p = s; *p; p++) {
+        if (!isalnum((unsigned char)*p)) {
+            up = true;
+            continue;
+        }
+        char c = up ? (char)toupper((unsigned char)*p) : (char)tolower((unsigned char)*p);
+        up = false;
+        vbBufAddN(&b, &c, 1);
+    }
+    return vbBufSteal(&b);
+}
+
+/* "block.%u.rd.reqs" -> group "block", mid "", rest "rd.reqs";
+ * "dirtyrate.vcpu.%u.megabytes_per_second" -> "dirtyrate", "vcpu", "..." */
+static void splitKey(const char *key, char **group, char **mid, char **rest)
+{
+    const char *dot = strchr(key, '.');
+    *group = vbStrndup(key, dot ? (size_t)(dot - key) : strlen(key));
+    const char *after = dot ? dot + 1 : "";
+    const char *pct = strstr(after, "%u");
+    if (!pct) {
+        *mid = NULL;
+        *rest = vbStrdup(after);
+        return;
+    }
+    size_t ml = (size_t)(pct - after);
+    *mid = vbStrndup(after, ml && after[ml - 1] == '.' ? ml - 1 : ml);
+    *rest = vbStrdup(pct[2] == '.' ? pct + 3 : pct + 2);
+}
+
+/* The grouped view of domain stats records: rec.state.reason,
+ * rec.block[0].rd_reqs, rec.dirtyrate.vcpu[1].megabytes_per_second. */
+static void emitStatsGroups(vbBuf *py, vbBuf *pyi, const tyGroup *tg)
+{
+    /* distinct groups, in field order (fields are sorted by attribute) */
+    char **groups = vbAlloc((tg->nfields + 1) * sizeof(char *));
+    size_t ng = 0;
+    for (size_t k = 0; k < tg->nfields; k++) {
+        char *g, *mid, *rest;
+        splitKey(tg->fields[k].key, &g, &mid, &rest);
+        bool seen = false;
+        for (size_t i = 0; i < ng && !seen; i++)
+            seen = strcmp(groups[i], g) == 0;
+        if (!seen)
+            groups[ng++] = g;
+        else
+            free(g);
+        free(mid);
+        free(rest);
+    }
+    vbBuf rec = {0}, recpyi = {0};
+    vbBufAdd(&rec, "\n\n_STATS_GROUPS = (\n");
+    for (size_t gi = 0; gi < ng; gi++) {
+        const char *gname = groups[gi];
+        char *cap = capWord(gname);
+        char *gcls = vbPrintf("DomainStats%s", cap);
+        /* item classes: one per distinct mid */
+        char **mids = vbAlloc((tg->nfields + 1) * sizeof(char *));
+        size_t nm = 0;
+        vbBuf scal = {0}, scalpyi = {0}, slots = {0};
+        for (size_t k = 0; k < tg->nfields; k++) {
+            char *g, *mid, *rest;
+            splitKey(tg->fields[k].key, &g, &mid, &rest);
+            if (strcmp(g, gname) == 0) {
+                if (!mid) {
+                    char *a = attrName(rest);
+                    vbBufPrintf(&scal, "(\"%s\", \"%s\"), ", a, tg->fields[k].attr);
+                    vbBufPrintf(&slots, "\"%s\", ", a);
+                    vbBufPrintf(&scalpyi, "    %s: Optional[%s]\n", a, pyType(tg->fields[k].type));
+                    free(a);
+                } else {
+                    bool seen = false;
+                    for (size_t i = 0; i < nm && !seen; i++)
+                        seen = strcmp(mids[i], mid) == 0;
+                    if (!seen)
+                        mids[nm++] = vbStrdup(mid);
+                }
+            }
+            free(g);
+            free(mid);
+            free(rest);
+        }
+        vbBuf idx = {0}, idxpyi = {0};
+        for (size_t mi = 0; mi < nm; mi++) {
+            char *mcap = *mids[mi] ? capWord(mids[mi]) : vbStrdup("Item");
+            char *icls = vbPrintf("%s%s", gcls, mcap);
+            const char *dattr = *mids[mi] ? mids[mi] : "items";
+            vbBuf ifields = {0}, islots = {0}, ipyi = {0};
+            for (size_t k = 0; k < tg->nfields; k++) {
+                char *g, *mid, *rest;
+                splitKey(tg->fields[k].key, &g, &mid, &rest);
+                if (strcmp(g, gname) == 0 && mid && strcmp(mid, mids[mi]) == 0) {
+                    char *a = attrName(rest);
+                    vbBufPrintf(&ifields, "(\"%s\", \"%s\"), ", a, tg->fields[k].attr);
+                    vbBufPrintf(&islots, "\"%s\", ", a);
+                    vbBufPrintf(&ipyi, "    %s: Optional[%s]\n", a, pyType(tg->fields[k].type));
+                    free(a);
+                }
+                free(g);
+                free(mid);
+                free(rest);
+            }
+            vbBufPrintf(py, "\n\nclass %s(_StatsView):\n    \"\"\"%s.%s<N>.* of a domain stats record.\"\"\"\n\n"
+                            "    __slots__ = (%s)\n    _SCALARS = (%s)\n",
+                        icls, gname, *mids[mi] ? mids[mi] : "", islots.s ? islots.s : "",
+                        ifields.s ? ifields.s : "");
+            vbBufPrintf(pyi, "\nclass %s:\n%s", icls, ipyi.s ? ipyi.s : "    pass\n");
+            vbBufPrintf(&idx, "(\"%s\", %s, %s._SCALARS), ", dattr, icls, icls);
+            vbBufPrintf(&slots, "\"%s\", ", dattr);
+            vbBufPrintf(&idxpyi, "    %s: dict[int, %s]\n", dattr, icls);
+            if (!*mids[mi])
+                vbBufPrintf(&idxpyi, "    def __getitem__(self, index: int) -> %s: ...\n"
+                                     "    def __len__(self) -> int: ...\n", icls);
+            vbBufClear(&ifields);
+            vbBufClear(&islots);
+            vbBufClear(&ipyi);
+            free(icls);
+            free(mcap);
+        }
+        vbBufPrintf(py, "\n\nclass %s(_StatsView):\n    \"\"\"%s.* of a domain stats record.\"\"\"\n\n"
+                        "    __slots__ = (%s)\n    _SCALARS = (%s)\n    _INDEXED = (%s)\n",
+                    gcls, gname, slots.s ? slots.s : "", scal.s ? scal.s : "", idx.s ? idx.s : "");
+        bool items = false;
+        for (size_t mi = 0; mi < nm; mi++)
+            items = items || !*mids[mi];
+        if (items)
+            vbBufAdd(py, "\n    def __getitem__(self, index):\n        return self.items[index]\n\n"
+                         "    def __len__(self):\n        return len(self.items)\n");
+        vbBufPrintf(pyi, "\nclass %s:\n%s%s", gcls, scalpyi.s ? scalpyi.s : "",
+                    idxpyi.s ? idxpyi.s : "");
+        vbBufPrintf(&rec, "    (\"%s\", %s),\n", gname, gcls);
+        vbBufPrintf(&recpyi, "    %s: Optional[%s]\n", gname, gcls);
+        for (size_t mi = 0; mi < nm; mi++)
+            free(mids[mi]);
+        free(mids);
+        vbBufClear(&scal);
+        vbBufClear(&scalpyi);
+        vbBufClear(&slots);
+        vbBufClear(&idx);
+        vbBufClear(&idxpyi);
+        free(gcls);
+        free(cap);
+    }
+    vbBufAdd(&rec, ")\n\n\nclass DomainStatsRecord:\n"
+                   "    \"\"\"One domain's statistics: the domain, the flat DomainStatsParams\n"
+                   "    and a view per stats group (None when the record has none of it):\n"
+                   "    rec.state.state, rec.cpu.time, rec.vcpu[0].time, rec.block[1].rd_reqs.\"\"\"\n\n"
+                   "    __slots__ = (\"domain\", \"stats\"");
+    for (size_t gi = 0; gi < ng; gi++)
+        vbBufPrintf(&rec, ", \"%s\"", groups[gi]);
+    vbBufAdd(&rec, ")\n\n    def __init__(self, domain, stats):\n"
+                   "        self.domain = domain\n        self.stats = stats\n"
+                   "        for name, cls in _STATS_GROUPS:\n"
+                   "            setattr(self, name, _stats_view(cls, stats))\n\n"
+                   "    def __repr__(self):\n"
+                   "        return \"DomainStatsRecord(%r, %r)\" % (self.domain, self.stats)\n");
+    vbBufAdd(py, rec.s);
+    vbBufPrintf(pyi, "\nclass DomainStatsRecord:\n    domain: virDomain\n    stats: DomainStatsParams\n%s"
+                     "    def __init__(self, domain: virDomain, stats: DomainStatsParams) -> None: ...\n",
+                recpyi.s ? recpyi.s : "");
+    vbBufClear(&rec);
+    vbBufClear(&recpyi);
+    for (size_t i = 0; i < ng; i++)
+        free(groups[i]);
+    free(groups);
+}
 
 void vbPyTypedModule(const vbModel *m, const vbPyStubFn *fns, vbBuf *py, vbBuf *pyi)
 {
@@ -641,6 +835,9 @@ void vbPyTypedModule(const vbModel *m, const vbPyStubFn *fns, vbBuf *py, vbBuf *
         }
     }
 
+    for (size_t i = 0; i < ng; i++)
+        if (strcmp(gs[i].cls, "DomainStatsParams") == 0)
+            emitStatsGroups(py, pyi, &gs[i]);
     vbBufAdd(py, "\n\n# ---------------------------------------------------------- helpers\n");
     vbBufAdd(pyi, "\n");
     for (size_t i = 0; i < nh; i++)

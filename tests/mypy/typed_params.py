@@ -53,6 +53,17 @@ def stats(uri: str) -> None:
         print(rec.domain.name(), st.state_state, st.cpu_time, st.balloon_current)
         for idx, reqs in sorted((st.block_rd_reqs or {}).items()):
             print("block", idx, reqs)
+        # the same, grouped by stats group
+        if rec.state is not None:
+            print("state", rec.state.state, rec.state.reason)
+        if rec.block is not None:
+            for i in range(len(rec.block)):
+                blk = rec.block[i]
+                print(blk.name, blk.rd_reqs, blk.wr_bytes)
+        if rec.vcpu is not None:
+            print(rec.vcpu.current, [v.time for v in rec.vcpu.items.values()])
+        if rec.dirtyrate is not None:
+            print({n: v.megabytes_per_second for n, v in rec.dirtyrate.vcpu.items()})
     for dom, raw in conn.getAllDomainStats():
         print(dom.name(), raw.get("state.state"))
 

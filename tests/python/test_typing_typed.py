@@ -258,3 +258,28 @@ def test_attach_reports_static_types(typed):
         assert virtbind.virDomain.get_block_io_tune is typed.get_block_io_tune
     else:
         assert not hasattr(virtbind.virDomain, "get_block_io_tune")
+
+
+def test_domain_stats_grouped_view(typed):
+    flat = typed.DomainStatsParams.from_dict({
+        "state.state": 1, "state.reason": 2, "cpu.time": 100,
+        "vcpu.current": 2, "vcpu.maximum": 4, "vcpu.0.time": 10, "vcpu.1.state": 1,
+        "block.count": 2, "block.0.name": "vda", "block.0.rd.reqs": 5, "block.1.rd.reqs": 6,
+        "net.count": 1, "net.0.rx.bytes": 7,
+        "dirtyrate.vcpu.1.megabytes_per_second": 3,
+        "balloon.current": 1024,
+    })
+    assert flat.extra == {}
+    rec = typed.DomainStatsRecord(None, flat)
+    assert (rec.state.state, rec.state.reason) == (1, 2)
+    assert rec.cpu.time == 100 and rec.cpu.user is None
+    assert rec.vcpu.current == 2 and rec.vcpu.maximum == 4
+    assert rec.vcpu[0].time == 10 and rec.vcpu[0].state is None and rec.vcpu[1].state == 1
+    assert len(rec.block) == 2 and rec.block.count == 2
+    assert (rec.block[0].name, rec.block[0].rd_reqs, rec.block[1].rd_reqs) == ("vda", 5, 6)
+    assert rec.net[0].rx_bytes == 7
+    assert rec.dirtyrate.vcpu[1].megabytes_per_second == 3
+    assert rec.balloon.current == 1024
+    assert rec.perf is None and rec.iothread is None
+    empty = typed.DomainStatsRecord(None, typed.DomainStatsParams())
+    assert empty.state is None and empty.block is None
