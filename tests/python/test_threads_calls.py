@@ -135,6 +135,42 @@ def test_threads_errors(lv, daemon, where):
         conn.close()
 
 
+OPEN_ITERS = 20       # open / round / close per thread in test_threads_open_close
+
+
+@pytest.mark.parametrize("where", ["local", "remote"])
+def test_threads_open_close(lv, daemon, where):
+    """8 threads each open a connection, make a round, drop the domain and close
+    it, 20 times: connection setup and teardown (and the wrappers' dealloc)
+    racing with the other threads' calls."""
+    uri = LOCAL if where == "local" else daemon.uri
+    keep = lv.open(uri)         # keeps test:///default's state alive meanwhile
+    baseline = one_round(keep)
+    failures, counts = [], [0] * THREADS
+
+    def worker(i):
+        try:
+            for _ in range(OPEN_ITERS):
+                c = lv.open(uri)
+                assert one_round(c) == baseline
+                assert c.close() == 0     # one_round's domains are gone: last ref
+                counts[i] += 1
+        except BaseException as e:  # noqa: BLE001 - reported by the test
+            failures.append((i, repr(e)))
+
+    threads = [threading.Thread(target=worker, args=(i,), daemon=True) for i in range(THREADS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(JOIN_S)
+    try:
+        assert not [t for t in threads if t.is_alive()], "deadlock"
+        assert failures == []
+        assert counts == [OPEN_ITERS] * THREADS
+    finally:
+        keep.close()
+
+
 def test_threads_both_bindings(daemon):
     """4 threads per binding, at once, in one process (one libvirt.so.0):
     separate remote connections and one shared in-process connection each."""
