@@ -505,7 +505,20 @@ static void classify(const vbModel *m, stFn *s)
             }
             return;
         }
-        fprintf(stderr, "virtbind-gen: stubs: hand-written %s has no type entry\n", f->name);
+        /* a hand-written function this table does not know yet: its names and
+         * defaults from the signature, its types unchecked (Any) */
+        static const char *const anyTypes[7] = { "Any", "Any", "Any", "Any", "Any", "Any", "Any" };
+        fprintf(stderr, "virtbind-gen: stubs: hand-written %s has no type entry: typed as Any\n",
+                f->name);
+        if (f->cls >= 0 && f->self_arg >= 0 && f->src != VB_SRC_QEMU && f->src != VB_SRC_LXC)
+            s->host = f->cls;
+        if (vbPyHandwrittenHost(f->name))
+            s->host = vbModelFindClass(m, vbPyHandwrittenHost(f->name));
+        s->pyname = vbPyMethodName(m, s->fn, s->host);
+        if (parseSignature(hw, s, anyTypes)) {
+            s->ret = vbStrdup("Any");
+            s->bound = true;
+        }
         return;
     }
     switch (f->kind) {

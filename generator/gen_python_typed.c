@@ -579,12 +579,13 @@ static const char *const typedRuntime =
     "    return obj if found else None\n";
 
 static const char *const typedStubRuntime =
-    "from typing import Any, ClassVar, Optional, TypeVar, Union\n\n"
+    "from typing import Any, Callable, ClassVar, Optional, TypeVar, Union\n\n"
     "from virtbind import (virConnect, virDomain, virDomainCheckpoint, virDomainSnapshot,\n"
     "                      virInterface, virNWFilter, virNWFilterBinding, virNetwork,\n"
     "                      virNetworkPort, virNodeDevice, virSecret, virStoragePool,\n"
     "                      virStorageVol, virStream)\n\n"
     "_Self = TypeVar(\"_Self\", bound=\"TypedParams\")\n"
+    "_T = TypeVar(\"_T\")\n"
     "_TPValue = Union[int, float, bool, str]\n\n"
     "class TypedParams:\n"
     "    GROUP: ClassVar[str]\n"
@@ -768,6 +769,77 @@ static void emitStatsGroups(vbBuf *py, vbBuf *pyi, const tyGroup *tg)
     free(groups);
 }
 
+/* Registrations whose callback receives the typed class instead of the dict
+ * (the events carrying typed parameters: tunable, job completed), as
+ * libvirtbind's virtbindConnectDomainEventTunableParamsRegister. */
+static void emitTypedEvents(vbBuf *py, vbBuf *pyi, vbBuf *all, const vbModel *m,
+                            const vbPyStubFn *fns, const tyGroup *gs, size_t ng)
+{
+    for (size_t i = 0; i < m->nevents; i++) {
+        const vbEventId *e = &m->events[i];
+        if (e->tp_group < 0 || e->functype < 0 || e->family < 0)
+            continue;
+        const vbEventFamily *ef = &m->families[e->family];
+        if (ef->register_fn < 0 || !fns[ef->register_fn].bound || ef->object_class < 0)
+            continue;
+        const tyGroup *tg = NULL;
+        for (size_t k = 0; k < ng; k++)
+            if (gs[k].g == &m->tp_groups[e->tp_group])
+                tg = &gs[k];
+        if (!tg)
+            continue;
+        const char *cname = m->enums[e->enum_const].name;
+        const char *idp = strstr(cname, "_EVENT_ID_");
+        if (!idp)
+            continue;
+        char *id = attrName(idp + 10);
+        char *fam = attrName(ef->name);
+        char *fname = vbPrintf("%s_event_%s_register", fam, id);
+        const vbFunction *ft = &m->functypes[e->functype];
+        const char *objcls = m->classes[ef->object_class].name;
+        /* payload: args 2 .. n-2 without lengths; the typed dict's position */
+        vbBuf cbt = {0};
+        int pos = -1, k = 0;
+        vbBufPrintf(&cbt, "Callable[[virConnect, %s", objcls);
+        for (size_t a = 2; a + 1 < ft->nargs; a++) {
+            const vbArg *arg = &ft->args[a];
+            if (arg->role == VB_ROLE_LENGTH)
+                continue;
+            if (arg->role == VB_ROLE_TYPED_PARAMS) {
+                pos = k;
+                vbBufPrintf(&cbt, ", %s", tg->cls);
+            } else if (arg->ctype.kind == VB_T_CHAR) {
+                vbBufAdd(&cbt, ", str");
+            } else {
+                vbBufAdd(&cbt, arg->ctype.kind == VB_T_DOUBLE ? ", float" : ", int");
+            }
+            k++;
+        }
+        vbBufAdd(&cbt, ", _T], object]");
+        if (pos >= 0) {
+            const char *obj = m->functions[ef->register_fn].args[1].name;
+            vbBufPrintf(py, "\ndef %s(conn, %s, cb, opaque):\n"
+                            "    \"\"\"conn.%s(%s, %s, ...) with cb receiving %s\n"
+                            "    instead of the dict (libvirtbind: the ...ParamsRegister form).\"\"\"\n"
+                            "    import virtbind\n\n"
+                            "    def _cb(c, o, *args):\n"
+                            "        args = list(args)\n"
+                            "        args[%d] = %s._from_libvirt(args[%d])\n"
+                            "        return cb(c, o, *args)\n"
+                            "    return conn.%s(%s, virtbind.%s, _cb, opaque)\n",
+                        fname, obj, fns[ef->register_fn].pyname, obj, cname, tg->cls, pos, tg->cls,
+                        pos, fns[ef->register_fn].pyname, obj, cname);
+            vbBufPrintf(pyi, "def %s(conn: virConnect, %s: Optional[%s], cb: %s, opaque: _T) -> int: ...\n",
+                        fname, obj, objcls, cbt.s);
+            vbBufPrintf(all, "    \"%s\",\n", fname);
+        }
+        vbBufClear(&cbt);
+        free(fname);
+        free(fam);
+        free(id);
+    }
+}
+
 void vbPyTypedModule(const vbModel *m, const vbPyStubFn *fns, vbBuf *py, vbBuf *pyi)
 {
     tpGroup stats = {0};
@@ -792,13 +864,13 @@ void vbPyTypedModule(const vbModel *m, const vbPyStubFn *fns, vbBuf *py, vbBuf *
     vbPyStubHeader(m, pyi, "virtbind/typed.pyi", "types of virtbind.typed.");
     vbBufAdd(pyi, typedStubRuntime);
 
-    /* __all__ */
-    vbBufAdd(py, "\n\n__all__ = [\n    \"DomainStatsRecord\",\n    \"TypedParams\",\n    \"attach\",\n");
+    /* __all__ (completed at the end) */
+    vbBuf all = {0};
+    vbBufAdd(&all, "\n\n__all__ = [\n    \"DomainStatsRecord\",\n    \"TypedParams\",\n    \"attach\",\n");
     for (size_t i = 0; i < ng; i++)
-        vbBufPrintf(py, "    \"%s\",\n", gs[i].cls);
+        vbBufPrintf(&all, "    \"%s\",\n", gs[i].cls);
     for (size_t i = 0; i < nh; i++)
-        vbBufPrintf(py, "    \"%s\",\n", hs[i].name);
-    vbBufAdd(py, "]\n");
+        vbBufPrintf(&all, "    \"%s\",\n", hs[i].name);
 
     for (size_t i = 0; i < ng; i++) {
         const tyGroup *tg = &gs[i];
@@ -843,6 +915,9 @@ void vbPyTypedModule(const vbModel *m, const vbPyStubFn *fns, vbBuf *py, vbBuf *
     for (size_t i = 0; i < nh; i++)
         emitHelper(py, pyi, m, &hs[i]);
 
+    vbBufAdd(py, "\n\n# ---------------------------------------------------- typed events\n");
+    emitTypedEvents(py, pyi, &all, m, fns, gs, ng);
+
     /* the helpers as methods, for attach() */
     vbBufAdd(py, "\n\n_METHODS = {\n");
     vbBufAdd(pyi, "\ndef attach() -> bool: ...\n");
@@ -872,6 +947,9 @@ void vbPyTypedModule(const vbModel *m, const vbPyStubFn *fns, vbBuf *py, vbBuf *
                  "    except TypeError:\n"
                  "        return False\n"
                  "    return True\n");
+    vbBufAdd(&all, "]\n");
+    vbBufAdd(py, all.s);
+    vbBufClear(&all);
 
     for (size_t i = 0; i < nh; i++)
         free(hs[i].name);

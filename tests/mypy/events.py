@@ -4,6 +4,7 @@ from typing import Optional
 
 import virtbind
 from virtbind import virConnect, virDomain, virNetwork
+from virtbind.typed import DomainTunableParams, domain_event_tunable_register
 
 
 def lifecycle(conn: virConnect, dom: virDomain, event: int, detail: int, opaque: Optional[str]) -> None:
@@ -17,6 +18,10 @@ def reboot(conn: virConnect, dom: virDomain, opaque: object) -> None:
 def tunable(conn: virConnect, dom: virDomain, params: "dict[str, int | float | bool | str]",
             opaque: None) -> None:
     print("tunable", params)
+
+
+def typed_tunable(conn: virConnect, dom: virDomain, params: DomainTunableParams, opaque: int) -> None:
+    print("vcpu pins", params.cpu_vcpupin, "emulator pin", params.cpu_emulatorpin)
 
 
 def graphics(conn: virConnect, dom: virDomain, phase: int,
@@ -41,12 +46,17 @@ def main() -> None:
     ids = [
         conn.domainEventRegisterAny(None, virtbind.VIR_DOMAIN_EVENT_ID_LIFECYCLE, lifecycle, "ctx"),
         conn.domainEventRegisterAny(None, virtbind.VIR_DOMAIN_EVENT_ID_REBOOT, reboot, None),
-        conn.domainEventRegisterAny(None, virtbind.VIR_DOMAIN_EVENT_ID_TUNABLE, tunable, None),
         conn.domainEventRegisterAny(None, virtbind.VIR_DOMAIN_EVENT_ID_GRAPHICS, graphics, None),
         # lambdas are checked too
         conn.domainEventRegisterAny(None, virtbind.VIR_DOMAIN_EVENT_ID_RTC_CHANGE,
                                     lambda c, d, offset, o: print(d.name(), offset + 1), None),
     ]
+    # one registration per (connection, object, event ID): the tunable event
+    # either with the dict callback or with the typed one
+    if len(ids) > 10:
+        ids.append(conn.domainEventRegisterAny(None, virtbind.VIR_DOMAIN_EVENT_ID_TUNABLE, tunable, None))
+    else:
+        ids.append(domain_event_tunable_register(conn, None, typed_tunable, 3))
     nid = conn.networkEventRegisterAny(None, virtbind.VIR_NETWORK_EVENT_ID_LIFECYCLE, net_lifecycle, 7)
     conn.registerCloseCallback(lambda c, reason, o: print("closed", reason), None)
     for cid in ids:

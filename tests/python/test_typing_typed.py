@@ -283,3 +283,29 @@ def test_domain_stats_grouped_view(typed):
     assert rec.perf is None and rec.iothread is None
     empty = typed.DomainStatsRecord(None, typed.DomainStatsParams())
     assert empty.state is None and empty.block is None
+
+
+def test_typed_event_registration(typed):
+    """domain_event_tunable_register hands the callback a DomainTunableParams."""
+    import virtbind
+    got, registered = [], []
+
+    class FakeConn:
+        def domainEventRegisterAny(self, dom, eventID, cb, opaque):
+            registered.append((dom, eventID, opaque))
+            cb(self, "dom", {"cputune.vcpupin1": "0-3", "cputune.emulatorpin": "1"}, opaque)
+            return 42
+
+    def cb(conn, dom, params, opaque):
+        got.append((params, opaque))
+
+    conn = FakeConn()
+    assert typed.domain_event_tunable_register(conn, None, cb, "ctx") == 42
+    assert registered == [(None, virtbind.VIR_DOMAIN_EVENT_ID_TUNABLE, "ctx")]
+    params, opaque = got[0]
+    assert isinstance(params, typed.DomainTunableParams) and opaque == "ctx"
+    assert params.cpu_vcpupin == {1: "0-3"} and params.cpu_emulatorpin == "1"
+    got.clear()
+    typed.domain_event_job_completed_register(conn, None, lambda c, d, p, o: got.append(p), None)
+    assert isinstance(got[0], typed.DomainJobStatsParams)
+    assert got[0].extra == {"cputune.vcpupin1": "0-3", "cputune.emulatorpin": "1"}

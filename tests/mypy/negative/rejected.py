@@ -5,7 +5,8 @@ from typing import Optional
 
 import virtbind
 from virtbind import virConnect, virDomain
-from virtbind.typed import DomainBlockIoTuneParams, DomainMemoryParams, set_memory_parameters
+from virtbind.typed import (DomainBlockIoTuneParams, DomainMemoryParams, domain_event_tunable_register,
+                            set_memory_parameters)
 
 conn = virtbind.open("test:///default")
 dom = conn.lookupByName("test")
@@ -50,6 +51,13 @@ conn.domainEventRegisterAny(None, virtbind.VIR_DOMAIN_EVENT_ID_REBOOT, reboot_cb
 conn.domainEventRegisterAny(None, virtbind.VIR_DOMAIN_EVENT_ID_RTC_CHANGE, reboot_cb, None)  # E: call-overload|arg-type
 conn.networkEventRegisterAny(None, virtbind.VIR_NETWORK_EVENT_ID_LIFECYCLE, bad_lifecycle, None)  # E: arg-type
 conn.registerCloseCallback(lambda c: None, None)  # E: arg-type|misc
+
+
+def tunable_dict_cb(conn: virConnect, dom: virDomain, params: "dict[str, int]", opaque: None) -> None:
+    pass
+
+
+domain_event_tunable_register(conn, None, tunable_dict_cb, None)  # E: arg-type
 
 # errors
 try:
