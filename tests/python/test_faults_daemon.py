@@ -501,3 +501,106 @@ def test_stream_nonblocking_kill(binding, daemon):
     run_child(binding, daemon, CHILD_STREAM, stream=True)
     assert daemon.stop() == -9    # reaped: the child's SIGKILL
     daemon.start()
+
+
+# Three SIGKILL / restart rounds with the event loop running: each round opens
+# a connection to a private test-driver node through the daemon, registers a
+# lifecycle callback, gets the SUSPENDED + RESUMED events of one
+# suspend/resume, then kills the daemon; the close callback fires, calls fail;
+# the parent restarts libvirtd ("up" on stdin) and the next round reconnects.
+CHILD_RECONNECT = """
+import os, signal, sys, threading, time
+{imp}
+uri, pid, rounds = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+assert lv.virEventRegisterDefaultImpl() == 0
+def loop():
+    while True:
+        lv.virEventRunDefaultImpl()
+threading.Thread(target=loop, daemon=True).start()
+def conn_error(e):
+    return (e.get_error_domain() in (lv.VIR_FROM_RPC, lv.VIR_FROM_REMOTE) and
+            e.get_error_code() in (lv.VIR_ERR_SYSTEM_ERROR, lv.VIR_ERR_INTERNAL_ERROR,
+                                   lv.VIR_ERR_RPC, lv.VIR_ERR_NO_CONNECT, lv.VIR_ERR_INVALID_CONN))
+def wait_for(pred, what):
+    for _ in range(600):            # bounded: 600 x 50 ms
+        if pred():
+            return
+        time.sleep(0.05)
+    raise AssertionError('timed out waiting for ' + what)
+old = []
+for r in range(rounds):
+    events, closes = [], []
+    conn = lv.open(uri)
+    conn.registerCloseCallback(lambda c, reason, op: closes.append((r, reason, op)), r)
+    dom = conn.lookupByName('ev')
+    cid = conn.domainEventRegisterAny(dom, lv.VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+                                      lambda c, d, ev, det, op: events.append((op, ev)), r)
+    dom.suspend()
+    dom.resume()
+    wait_for(lambda: len(events) >= 2, 'lifecycle events')
+    assert events == [(r, lv.VIR_DOMAIN_EVENT_SUSPENDED), (r, lv.VIR_DOMAIN_EVENT_RESUMED)], events
+    os.kill(pid, signal.SIGKILL)
+    wait_for(lambda: closes, 'the close callback')
+    assert len(closes) == 1 and closes[0][0] == r, closes
+    try:
+        dom.info()
+    except lv.libvirtError as e:
+        assert conn_error(e), str(e)
+    else:
+        raise AssertionError('a call on a dead connection returned')
+    try:
+        conn.domainEventDeregisterAny(cid)
+    except lv.libvirtError as e:
+        assert conn_error(e), str(e)
+    old.append((conn, dom, events, closes))
+    print('down', flush=True)
+    line = sys.stdin.readline().split()
+    assert line[:1] == ['up'], line
+    pid = int(line[1])
+for conn, dom, events, closes in old:   # nothing more reached the old connections
+    assert len(events) == 2 and len(closes) == 1, (events, closes)
+print('ok', flush=True)
+os._exit(0)
+"""
+
+RECONNECT_ROUNDS = 3
+
+
+def test_reconnect_with_event_loop(binding, daemon, tmp_path):
+    import select
+    name, lv = binding
+    need(binding, lv, "virEventRegisterDefaultImpl", "virEventRunDefaultImpl")
+    need(binding, lv.virConnect, "registerCloseCallback", "domainEventRegisterAny",
+         "domainEventDeregisterAny")
+    node = tmp_path / "node.xml"
+    node.write_text("<node><domain type='test'><name>ev</name><memory>65536</memory>"
+                    "<os><type>hvm</type></os></domain></node>")
+    code = textwrap.dedent(CHILD_RECONNECT.format(imp=child_import(name)))
+    p = subprocess.Popen([sys.executable, "-c", code, daemon.uri_for(str(node)), str(daemon.pid),
+                          str(RECONNECT_ROUNDS)], env=binding_env(name), stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1)
+
+    def line():
+        ready, _, _ = select.select([p.stdout], [], [], JOIN_S)    # bounded
+        return p.stdout.readline().strip() if ready else "<timeout>"
+
+    try:
+        for _ in range(RECONNECT_ROUNDS):
+            got = line()
+            if got != "down":
+                p.kill()
+                pytest.fail(f"child said {got!r}\n{p.communicate()[1]}")
+            assert daemon.stop() == -9      # the child's SIGKILL, reaped
+            daemon.start()
+            p.stdin.write(f"up {daemon.pid}\n")
+            p.stdin.flush()
+        assert line() == "ok"
+        p.wait(JOIN_S)
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+        err = p.stderr.read()
+        for f in (p.stdin, p.stdout, p.stderr):
+            f.close()
+    assert p.returncode == 0, err
