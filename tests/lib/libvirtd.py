@@ -348,6 +348,8 @@ def binding_env(name):
     env = dict(os.environ)
     if name == "virtbind":
         env["PYTHONPATH"] = os.pathsep.join(p for p in (PYDIR, env.get("PYTHONPATH")) if p)
+    else:   # the reference: no compat shim (build/python/compat/libvirt.py) in the way
+        env.pop("PYTHONPATH", None)
     return env
 
 
