@@ -107,6 +107,9 @@ coverage-libvirt-python: $(COVERAGE)
 #                               at import, not linked
 #   virtbind/py.typed           PEP 561 marker (the stubs are __init__.pyi)
 #   compat/libvirt*.py, compat/libvirtmod*.py   libvirt-python's module names
+#   virtbind_admin*.so          libvirt's admin API, a separate top-level module:
+#                               libvirt-admin.so.0 cannot share a process with
+#                               libvirt's main API (docs/python.md, "Admin")
 PY_CONFIG     ?= /usr/bin/python3-config
 PY_INCLUDES    = $(shell $(PY_CONFIG) --includes)
 PY_EXT_SUFFIX  = $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_config_var("EXT_SUFFIX"))')
@@ -116,6 +119,8 @@ PY_GEN_C      := $(PY_DIR)/gen/virtbind_gen.c
 PY_RUNTIME_C  := $(sort $(wildcard bindings/python/*.c))
 PY_RUNTIME    := $(PY_RUNTIME_C) $(wildcard bindings/python/*.h)
 PY_EXT         = $(PY_PKG)/_virtbind$(PY_EXT_SUFFIX)
+PY_ADMIN_GEN_C:= $(PY_DIR)/gen/virtbind_admin_gen.c
+PY_ADMIN_EXT   = $(PY_DIR)/virtbind_admin$(PY_EXT_SUFFIX)
 PY_PKG_PY     := $(patsubst bindings/python/virtbind/%,$(PY_PKG)/%,$(wildcard bindings/python/virtbind/*.py))
 
 PY_COMPAT     := $(patsubst bindings/python/compat/%,$(PY_DIR)/compat/%,$(wildcard bindings/python/compat/*.py))
@@ -134,10 +139,11 @@ $(filter-out $(PY_DIR)/.stubs.stamp,$(PY_STUBS)): $(PY_DIR)/.stubs.stamp ;
 # <<< PY_STUBS hook
 
 .PHONY: python
-python: $(PY_EXT) $(PY_PKG_PY) $(PY_PKG)/py.typed $(PY_COMPAT) $(PY_STUBS)
+python: $(PY_EXT) $(PY_ADMIN_EXT) $(PY_PKG_PY) $(PY_PKG)/py.typed $(PY_COMPAT) $(PY_STUBS)
 
 $(PY_GEN_C): $(GEN) api-xml/annotations.txt
 	mkdir -p $(PY_DIR)/gen && $(GEN) --python-out $(PY_DIR)/gen
+$(PY_ADMIN_GEN_C): $(PY_GEN_C) ;
 
 # (the pre-package layout's $(PY_DIR)/virtbind*.so would be shadowed by the
 # package; it is removed so that nothing finds it by mistake)
@@ -145,6 +151,10 @@ $(PY_EXT): $(PY_GEN_C) $(PY_RUNTIME)
 	mkdir -p $(PY_PKG) && rm -f $(PY_DIR)/virtbind$(PY_EXT_SUFFIX)
 	$(CC) $(CFLAGS) -std=c11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) -fPIC -shared -fvisibility=hidden \
 	    $(PY_INCLUDES) $(LIBVIRT_CFLAGS) -Ibindings/python -o $@ $(PY_GEN_C) $(PY_RUNTIME_C) -ldl
+
+$(PY_ADMIN_EXT): $(PY_ADMIN_GEN_C) $(PY_RUNTIME)
+	$(CC) $(CFLAGS) -std=c11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) -fPIC -shared -fvisibility=hidden \
+	    $(PY_INCLUDES) $(LIBVIRT_CFLAGS) -Ibindings/python -o $@ $(PY_ADMIN_GEN_C) $(PY_RUNTIME_C) -ldl
 
 $(PY_PKG)/%.py: bindings/python/virtbind/%.py
 	mkdir -p $(dir $@) && cp $< $@

@@ -1,5 +1,6 @@
 /* gen_python.c — the CPython backend: writes virtbind_gen.c, the generated
- * half of the `virtbind` extension module.
+ * half of the extension virtbind._virtbind, and virtbind_admin_gen.c, the
+ * generated half of the separate admin module virtbind_admin.
  *
  * For each libvirt function the model's argument roles decide whether this
  * backend can bind it and how: one direct-call stub per function (FASTCALL +
@@ -12,6 +13,7 @@
 #include "gen_python.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,10 +82,13 @@ typedef struct {
     char *skip_buf;
     bool internal;       /* used by the runtime only (free functions ...) */
     const char *internal_why;
+    bool absent;         /* belongs to the other module (main / admin) */
 } vbPyFn;
 
 typedef struct {
     const vbModel *m;
+    bool admin;          /* writing virtbind_admin (libvirt-admin) instead of virtbind */
+    const char *modname; /* "virtbind._virtbind" / "virtbind_admin" */
     vbPyFn *fns;         /* one per model function, same order */
     int *order;          /* function indexes sorted by C name */
     FILE *out;
@@ -248,19 +253,24 @@ static int structShape(const vbModel *m, const vbFunction *f, const vbArg *a)
     return shape;
 }
 
-/* libvirt-admin.so.0 registers GObject types under the same names as
- * libvirt.so.0 (virAdmConnect, virAdmServer, ...): once libvirt.so has
- * created any object, virAdmConnectOpen fails the registration and crashes.
- * The admin API cannot share a process with the main one, so this module
- * leaves it out (classes and functions). */
+/* libvirt-admin.so.0 (which links libvirt.so.0) and libvirt.so.0 each
+ * register GObject types named virAdmConnect, virAdmServer, virAdmClient
+ * when they create their first object: whichever comes second fails the
+ * registration and crashes (SIGSEGV, verified in C against a real libvirtd,
+ * in both orders).  So the admin API is its own module, virtbind_admin
+ * (generated beside this one from the admin XML), for processes that do not
+ * use the main API; the main module lists the admin functions with this
+ * reason. */
 static const char *const vbPyAdminReason =
-    "libvirt-admin.so.0 cannot be used in a process that uses libvirt.so.0 "
-    "(both register the virAdm* GObject types): needs an admin-only module";
+    "bound in the module virtbind_admin, for admin-only processes: libvirt-admin.so.0 and "
+    "libvirt.so.0 both register the virAdm* GObject types and crash when both create "
+    "objects in one process";
 
-static bool classEmitted(const vbModel *m, size_t c)
+static bool classEmittedIn(const vbModel *m, size_t c, bool admin)
 {
-    return m->classes[c].src != VB_SRC_ADMIN;
+    return (m->classes[c].src == VB_SRC_ADMIN) == admin;
 }
+#define classEmitted(m, c) classEmittedIn((m), (c), g->admin)
 
 /* ---------------------------------------------------------- classification */
 
@@ -324,10 +334,6 @@ static void classify(vbPyGen *g, int fi)
     p->host = -1;
     p->args = xcalloc(f->nargs, sizeof(vbPyArg));
 
-    if (f->src == VB_SRC_ADMIN) {
-        skipf(p, "%s", vbPyAdminReason);
-        return;
-    }
     static const char *const runtime_only[] = { "virCopyLastError", "virResetError",
                                                 "virTypedParamsClear", "virTypedParamsFree" };
     for (size_t i = 0; i < sizeof(runtime_only) / sizeof(runtime_only[0]); i++) {
@@ -336,6 +342,19 @@ static void classify(vbPyGen *g, int fi)
             p->internal_why = "used by the runtime (errors, typed parameters)";
             return;
         }
+    }
+    if (f->src == VB_SRC_ADMIN && !g->admin) {
+        skipf(p, "%s", vbPyAdminReason);
+        return;
+    }
+    if (f->src != VB_SRC_ADMIN && g->admin) {
+        p->absent = true;   /* the main module's */
+        return;
+    }
+    if (strcmp(f->name, "virAdmInitialize") == 0) {
+        p->internal = true;
+        p->internal_why = "called at import";
+        return;
     }
     /* struct free functions the hand-written stubs call on libvirt's results */
     static const char *const hw_only[] = { "virDomainFSInfoFree", "virDomainIOThreadInfoFree",
@@ -765,7 +784,7 @@ static bool needsSym(const vbPyGen *g, int fi)
 {
     const vbPyFn *p = &g->fns[fi];
     const char *n = g->m->functions[fi].name;
-    if (p->internal || p->kind == PF_CLOSE || (!p->skip && p->kind != PF_GETTER))
+    if (!p->absent && (p->internal || p->kind == PF_CLOSE || (!p->skip && p->kind != PF_GETTER)))
         return true;   /* includes PF_HANDWRITTEN: found with vbpyFindSym */
     return strcmp(n, "virCopyLastError") == 0 || strcmp(n, "virResetError") == 0 ||
            strcmp(n, "virSetErrorFunc") == 0 || strcmp(n, "virInitialize") == 0 ||
@@ -774,13 +793,15 @@ static bool needsSym(const vbPyGen *g, int fi)
 
 static bool isBound(const vbPyFn *p)
 {
-    return !p->skip && !p->internal;
+    return !p->skip && !p->internal && !p->absent;
 }
 
 static void emitHeader(vbPyGen *g)
 {
     const vbModel *m = g->m;
-    OUT("/* virtbind_gen.c — GENERATED by virtbind-gen --python-out (generator/gen_python.c,\n"
+    OUT("/* %s — GENERATED by virtbind-gen --python-out (generator/gen_python.c,\n",
+        g->admin ? "virtbind_admin_gen.c" : "virtbind_gen.c");
+    OUT(
         " * generator/gen_python_names.c).  Do not edit: change the generator or the\n"
         " * annotations and regenerate.\n"
         " *\n"
@@ -1550,10 +1571,11 @@ static void emitTables(vbPyGen *g)
             continue;
         OUT("static PyTypeObject vbpy_type_%s = {\n"
             "    PyVarObject_HEAD_INIT(NULL, 0)\n"
-            "    .tp_name = \"virtbind.%s\",\n"
+            "    .tp_name = \"%s.%s\",\n"
             "    .tp_doc = \"libvirt %s object (%s)\",\n"
             "    .tp_methods = vbpy_methods_%s,\n};\n",
-            cl->name, cl->name, cl->name, cl->ptr_type, cl->name);
+            cl->name, g->admin ? "virtbind_admin" : "virtbind", cl->name, cl->name, cl->ptr_type,
+            cl->name);
         OUT("static const vbpyClass vbpy_class_%s = {\n"
             "    \"%s\", &vbpy_type_%s, ",
             cl->name, cl->name, cl->name);
@@ -1609,6 +1631,246 @@ static bool dropLast(const vbModel *m, size_t e)
     return true;
 }
 
+/* ------------------------------------------------------ macro values */
+
+/* A tiny evaluator for object-like macros' raw text: integer literals
+ * (decimal or hex, with U/L suffixes), parentheses, + and *, and names of
+ * other such macros or of enum constants.  Comments are ignored.  Anything
+ * else (casts, function calls, other operators) is refused with a reason:
+ * the text is never compiled or executed. */
+typedef struct {
+    const vbModel *m;
+    const char *p;
+    int depth;
+    char *why;
+} vbPyEval;
+
+static bool evalExpr(vbPyEval *e, long long *out);
+static bool evalMacroValue(const vbModel *m, const vbMacro *mc, int depth, long long *out,
+                           char **why);
+
+static void evalSkip(vbPyEval *e)
+{
+    for (;;) {
+        while (*e->p == ' ' || *e->p == '\t' || *e->p == '\n' || *e->p == '\r')
+            e->p++;
+        if (e->p[0] == '/' && e->p[1] == '*') {
+            const char *c = strstr(e->p + 2, "*/");
+            e->p = c ? c + 2 : e->p + strlen(e->p);
+            continue;
+        }
+        if (e->p[0] == '/' && e->p[1] == '/') {
+            e->p += strlen(e->p);
+            continue;
+        }
+        return;
+    }
+}
+
+static bool evalFail(vbPyEval *e, const char *fmt, ...)
+{
+    if (!e->why) {
+        va_list ap;
+        va_start(ap, fmt);
+        if (vasprintf(&e->why, fmt, ap) < 0)
+            abort();
+        va_end(ap);
+    }
+    return false;
+}
+
+static bool evalFactor(vbPyEval *e, long long *out)
+{
+    evalSkip(e);
+    const char *p = e->p;
+    if (*p == '(') {
+        e->p++;
+        if (!evalExpr(e, out))
+            return false;
+        evalSkip(e);
+        if (*e->p != ')')
+            return evalFail(e, "unbalanced parentheses");
+        e->p++;
+        return true;
+    }
+    if (*p >= '0' && *p <= '9') {
+        char *end;
+        errno = 0;
+        unsigned long long v = strtoull(p, &end, (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) ? 16 : 10);
+        if (errno || v > (unsigned long long)LLONG_MAX)
+            return evalFail(e, "integer literal out of range");
+        while (*end == 'u' || *end == 'U' || *end == 'l' || *end == 'L')
+            end++;
+        if ((*end >= '0' && *end <= '9') || *end == '.' || *end == '_' ||
+            (*end >= 'a' && *end <= 'z') || (*end >= 'A' && *end <= 'Z'))
+            return evalFail(e, "not an integer literal at '%s'", p);
+        e->p = end;
+        *out = (long long)v;
+        return true;
+    }
+    if (*p == '_' || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')) {
+        const char *q = p;
+        while (*q == '_' || (*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') ||
+               (*q >= '0' && *q <= '9'))
+            q++;
+        char *name = xasprintf("%.*s", (int)(q - p), p);
+        e->p = q;
+        int mi = vbModelFindMacro(e->m, name);
+        int ei = mi < 0 ? vbModelFindEnum(e->m, name) : -1;
+        bool ok;
+        if (mi >= 0) {
+            char *why = NULL;
+            ok = evalMacroValue(e->m, &e->m->macros[mi], e->depth + 1, out, &why);
+            if (!ok)
+                evalFail(e, "%s: %s", name, why ? why : "?");
+            free(why);
+        } else if (ei >= 0) {
+            *out = e->m->enums[ei].value;
+            ok = true;
+        } else {
+            ok = evalFail(e, "%s is neither a macro nor an enum constant of the API", name);
+        }
+        free(name);
+        return ok;
+    }
+    if (!*p)
+        return evalFail(e, "expression ends early");
+    return evalFail(e, "'%c' is not an integer literal, a name, '(', '+' or '*'", *p);
+}
+
+static bool evalTerm(vbPyEval *e, long long *out)
+{
+    if (!evalFactor(e, out))
+        return false;
+    for (;;) {
+        evalSkip(e);
+        if (*e->p != '*')
+            return true;
+        e->p++;
+        long long r;
+        if (!evalFactor(e, &r))
+            return false;
+        if (__builtin_mul_overflow(*out, r, out))
+            return evalFail(e, "overflows long long");
+    }
+}
+
+static bool evalExpr(vbPyEval *e, long long *out)
+{
+    if (!evalTerm(e, out))
+        return false;
+    for (;;) {
+        evalSkip(e);
+        if (*e->p != '+')
+            return true;
+        e->p++;
+        long long r;
+        if (!evalTerm(e, &r))
+            return false;
+        if (__builtin_add_overflow(*out, r, out))
+            return evalFail(e, "overflows long long");
+    }
+}
+
+/* The integer value of an object-like macro, or false with *why. */
+static bool evalMacroValue(const vbModel *m, const vbMacro *mc, int depth, long long *out,
+                           char **why)
+{
+    if (mc->string) {
+        *why = xstrdup("a string macro");
+        return false;
+    }
+    if (mc->nparams) {
+        *why = xstrdup("a function-like macro");
+        return false;
+    }
+    if (depth > 8) {
+        *why = xstrdup("macro references nest too deeply");
+        return false;
+    }
+    vbPyEval e = { .m = m, .p = mc->raw ? mc->raw : "", .depth = depth };
+    evalSkip(&e);
+    if (!*e.p) {
+        *why = xstrdup("the XML gives no value");
+        return false;
+    }
+    bool ok = evalExpr(&e, out);
+    if (ok) {
+        evalSkip(&e);
+        if (*e.p)
+            ok = evalFail(&e, "'%c' is not an integer literal, a name, '(', '+' or '*'", *e.p);
+    }
+    if (!ok)
+        *why = e.why ? e.why : xstrdup("not an integer expression");
+    else
+        free(e.why);
+    return ok;
+}
+
+/* Integer macros and the macro functions become attributes in the next
+ * step, once the .pyi generator lists constants through vbPyMacroConstant
+ * (so stubs and module change together).  Until then they are listed. */
+static const bool vbPyExportMacros = false;
+
+static vbPyConstKind macroConstant(const vbModel *m, size_t mi, long long *value,
+                                   const char **signature, char **reason);
+
+/* See gen_python.h. */
+vbPyConstKind vbPyMacroConstant(const vbModel *m, size_t mi, long long *value,
+                                const char **signature, char **reason)
+{
+    vbPyConstKind k = macroConstant(m, mi, value, signature, reason);
+    if (!vbPyExportMacros && (k == VB_PY_CONST_INT || k == VB_PY_CONST_FUNC)) {
+        *reason = xstrdup(k == VB_PY_CONST_INT ? "integer macro: not exported yet"
+                                               : "function-like macro: not exported yet");
+        return VB_PY_CONST_SKIPPED;
+    }
+    return k;
+}
+
+static vbPyConstKind macroConstant(const vbModel *m, size_t mi, long long *value,
+                                   const char **signature, char **reason)
+{
+    const vbMacro *mc = &m->macros[mi];
+    *reason = NULL;
+    if (signature)
+        *signature = NULL;
+    if (mc->string && !mc->nparams)
+        return VB_PY_CONST_STR;
+    const char *sig = vbPyMacroFunction(mc->name);
+    if (sig) {
+        if (signature)
+            *signature = sig;
+        return VB_PY_CONST_FUNC;
+    }
+    if (vbPyMacroNoMeaning(m, mc)) {
+        *reason = xstrdup(vbPyMacroNoMeaningReason);
+        return VB_PY_CONST_SKIPPED;
+    }
+    if (mc->nparams) {
+        *reason = xstrdup("function-like macro with no Python implementation");
+        return VB_PY_CONST_SKIPPED;
+    }
+    char *why = NULL;
+    if (evalMacroValue(m, mc, 0, value, &why))
+        return VB_PY_CONST_INT;
+    *reason = xasprintf("value is not an integer expression this generator evaluates (%s)", why);
+    free(why);
+    return VB_PY_CONST_SKIPPED;
+}
+
+bool vbPyEnumDropped(const vbModel *m, size_t e)
+{
+    return dropLast(m, e);
+}
+
+/* The admin module has the admin XML's constants; the main one all of them
+ * (as before the split: scripts may read admin constants from virtbind). */
+static bool constIn(const vbPyGen *g, vbSource src)
+{
+    return !g->admin || src == VB_SRC_ADMIN;
+}
+
 static void emitConstants(vbPyGen *g)
 {
     const vbModel *m = g->m;
@@ -1616,28 +1878,37 @@ static void emitConstants(vbPyGen *g)
     for (size_t i = 0; i < m->nenums; i++)
         idx[i] = (int)i;
     qsort_r(idx, m->nenums, sizeof(int), cmpEnumName, (void *)m);
+    int *midx = xcalloc(m->nmacros, sizeof(int));
+    for (size_t i = 0; i < m->nmacros; i++)
+        midx[i] = (int)i;
+    qsort_r(midx, m->nmacros, sizeof(int), cmpMacroName, (void *)m);
+
     OUT("/* ---------------------------------------------------------- constants */\n\n");
+    OUT("/* enum constants, then object-like macros with an integer value */\n");
     OUT("static const vbpyIntConst vbpy_ints[] = {\n");
-    size_t nints = 0;
     for (size_t i = 0; i < m->nenums; i++) {
         const vbEnumConst *c = &m->enums[idx[i]];
-        if (dropLast(m, (size_t)idx[i]))
+        if (dropLast(m, (size_t)idx[i]) || !constIn(g, c->src))
             continue;
         OUT("    { \"%s\", %lldLL },\n", c->name, c->value);
-        nints++;
+    }
+    for (size_t i = 0; i < m->nmacros; i++) {
+        const vbMacro *mc = &m->macros[midx[i]];
+        if (mc->string || !constIn(g, mc->src))
+            continue;
+        long long v;
+        char *why;
+        if (vbPyMacroConstant(m, (size_t)midx[i], &v, NULL, &why) == VB_PY_CONST_INT)
+            OUT("    { \"%s\", %lldLL },   /* macro */\n", mc->name, v);
+        free(why);
     }
     OUT("};\n\n");
-    free(idx);
 
-    idx = xcalloc(m->nmacros, sizeof(int));
-    for (size_t i = 0; i < m->nmacros; i++)
-        idx[i] = (int)i;
-    qsort_r(idx, m->nmacros, sizeof(int), cmpMacroName, (void *)m);
     OUT("static const vbpyStrConst vbpy_strs[] = {\n");
     size_t nstrs = 0;
     for (size_t i = 0; i < m->nmacros; i++) {
-        const vbMacro *mc = &m->macros[idx[i]];
-        if (!mc->string || mc->nparams)
+        const vbMacro *mc = &m->macros[midx[i]];
+        if (!mc->string || mc->nparams || !constIn(g, mc->src))
             continue;
         OUT("    { \"%s\", ", mc->name);
         emitCString(g, mc->string);
@@ -1647,8 +1918,37 @@ static void emitConstants(vbPyGen *g)
     if (!nstrs)
         OUT("    { NULL, NULL },\n");
     OUT("};\n\n");
+
+    /* what has no constant, with the reason (sorted by name) */
+    OUT("/* constants left out: {name, reason}; function-like macros implemented\n"
+        " * in Python (virtbind/_macros.py) are not listed */\n");
+    OUT("static const vbpySkipEntry vbpy_skipped_consts[] = {\n");
+    size_t ie = 0, im = 0;
+    while (ie < m->nenums || im < m->nmacros) {
+        bool takeEnum = im >= m->nmacros ||
+                        (ie < m->nenums &&
+                         strcmp(m->enums[idx[ie]].name, m->macros[midx[im]].name) < 0);
+        if (takeEnum) {
+            size_t e = (size_t)idx[ie++];
+            if (dropLast(m, e) && constIn(g, m->enums[e].src))
+                OUT("    { \"%s\", \"%s\" },\n", m->enums[e].name, vbPyLastReason);
+            continue;
+        }
+        const vbMacro *mc = &m->macros[midx[im++]];
+        if (!constIn(g, mc->src))
+            continue;
+        long long v;
+        char *why;
+        if (vbPyMacroConstant(m, (size_t)(mc - m->macros), &v, NULL, &why) == VB_PY_CONST_SKIPPED) {
+            OUT("    { \"%s\", ", mc->name);
+            emitCString(g, why);
+            OUT(" },\n");
+        }
+        free(why);
+    }
+    OUT("    { NULL, NULL },\n};\n\n");
     free(idx);
-    (void)nints;
+    free(midx);
 }
 
 static void emitManifest(vbPyGen *g)
@@ -1702,7 +2002,11 @@ static void emitInit(vbPyGen *g)
         "    .internal = vbpy_internal,\n"
         "    .ninternal = sizeof(vbpy_internal) / sizeof(vbpy_internal[0]),\n"
         "    .skipped = vbpy_skipped,\n"
-        "    .nskipped = sizeof(vbpy_skipped) / sizeof(vbpy_skipped[0]),\n");
+        "    .nskipped = sizeof(vbpy_skipped) / sizeof(vbpy_skipped[0]),\n"
+        "    .skipped_consts = vbpy_skipped_consts,\n"
+        "    .admin = %s,\n"
+        "    .nskipped_consts = sizeof(vbpy_skipped_consts) / sizeof(vbpy_skipped_consts[0]) - 1,\n",
+        g->admin ? "true" : "false");
     static const char *const fields[] = { "sym_copy_last_error", "sym_reset_error",
                                           "sym_set_error_func", "sym_initialize",
                                           "sym_tp_clear", "sym_tp_free" };
@@ -1716,12 +2020,18 @@ static void emitInit(vbPyGen *g)
     OUT("};\n\n");
     OUT("static struct PyModuleDef vbpy_module = {\n"
         "    PyModuleDef_HEAD_INIT,\n"
-        "    .m_name = \"virtbind._virtbind\",\n"
-        "    .m_doc = \"libvirt bindings generated by virtbind from libvirt's API XML\",\n"
+        "    .m_name = \"%s\",\n"
+        "    .m_doc = \"%s\",\n"
         "    .m_size = -1,\n"
         "    .m_methods = vbpy_module_methods,\n"
         "};\n\n"
-        "PyMODINIT_FUNC PyInit__virtbind(void)\n{\n"
+        "PyMODINIT_FUNC PyInit_%s(void)\n{\n",
+        g->modname,
+        g->admin ? "libvirt's admin API (libvirt-admin.so.0), generated by virtbind; "
+                   "for processes that do not use libvirt's main API (see docs/python.md)"
+                 : "libvirt bindings generated by virtbind from libvirt's API XML",
+        strrchr(g->modname, '.') ? strrchr(g->modname, '.') + 1 : g->modname);
+    OUT(
         "    PyObject *module = PyModule_Create(&vbpy_module);\n"
         "    if (!module)\n        return NULL;\n"
         "    if (vbpyModuleInit(module, &vbpy_info) < 0) {\n"
@@ -1962,7 +2272,7 @@ static void emitAll(vbPyGen *g)
     for (size_t k = 0; k < m->nfunctions; k++) {
         int fi = g->order[k];
         const vbPyFn *p = &g->fns[fi];
-        if (p->skip || p->internal)
+        if (p->skip || p->internal || p->absent)
             continue;
         switch (p->kind) {
         case PF_STUB: emitStub(g, fi); break;
@@ -1978,26 +2288,12 @@ static void emitAll(vbPyGen *g)
     emitInit(g);
 }
 
-int vbGenPython(const vbModel *m, const char *outdir, char **err)
+/* Write one module's C file: virtbind._virtbind (main, qemu, lxc APIs) or
+ * virtbind_admin (the admin API). */
+static int genModule(const vbModel *m, const char *outdir, bool admin, char **err)
 {
-    /* mkdir -p */
-    char *dir = xstrdup(outdir);
-    for (char *q = dir + 1;; q++) {
-        if (*q != '/' && *q)
-            continue;
-        char c = *q;
-        *q = 0;
-        if (mkdir(dir, 0777) < 0 && errno != EEXIST) {
-            setErr(err, "%s: %s", dir, strerror(errno));
-            free(dir);
-            return -1;
-        }
-        *q = c;
-        if (!c)
-            break;
-    }
-    free(dir);
-    vbPyGen g = { .m = m };
+    vbPyGen g = { .m = m, .admin = admin,
+                  .modname = admin ? "virtbind_admin" : "virtbind._virtbind" };
     g.fns = xcalloc(m->nfunctions, sizeof(vbPyFn));
     g.order = xcalloc(m->nfunctions, sizeof(int));
     for (size_t i = 0; i < m->nfunctions; i++)
@@ -2006,7 +2302,7 @@ int vbGenPython(const vbModel *m, const char *outdir, char **err)
     for (size_t i = 0; i < m->nfunctions; i++)
         classify(&g, (int)i);
 
-    char *path = xasprintf("%s/virtbind_gen.c", outdir);
+    char *path = xasprintf("%s/%s", outdir, admin ? "virtbind_admin_gen.c" : "virtbind_gen.c");
     char *tmp = xasprintf("%s.tmp", path);
     int rc = -1;
     g.out = fopen(tmp, "w");
@@ -2029,8 +2325,8 @@ int vbGenPython(const vbModel *m, const char *outdir, char **err)
             skipped++;
     }
     if (rc == 0)
-        fprintf(stderr, "virtbind-gen: python: %zu functions bound, %zu skipped -> %s\n", bound,
-                skipped, path);
+        fprintf(stderr, "virtbind-gen: python%s: %zu functions bound, %zu skipped -> %s\n",
+                admin ? " (admin)" : "", bound, skipped, path);
     for (size_t i = 0; i < m->nfunctions; i++) {
         for (size_t a = 0; a < m->functions[i].nargs; a++)
             free(g.fns[i].args[a].pyname);
@@ -2042,5 +2338,30 @@ int vbGenPython(const vbModel *m, const char *outdir, char **err)
     free(g.order);
     free(path);
     free(tmp);
+    return rc;
+}
+
+int vbGenPython(const vbModel *m, const char *outdir, char **err)
+{
+    /* mkdir -p */
+    char *dir = xstrdup(outdir);
+    for (char *q = dir + 1;; q++) {
+        if (*q != '/' && *q)
+            continue;
+        char c = *q;
+        *q = 0;
+        if (mkdir(dir, 0777) < 0 && errno != EEXIST) {
+            setErr(err, "%s: %s", dir, strerror(errno));
+            free(dir);
+            return -1;
+        }
+        *q = c;
+        if (!c)
+            break;
+    }
+    free(dir);
+    int rc = genModule(m, outdir, false, err);
+    if (rc == 0)
+        rc = genModule(m, outdir, true, err);
     return rc;
 }

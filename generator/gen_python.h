@@ -4,8 +4,10 @@
 
 #include "vbapi.h"
 
-/* Write DIR/virtbind_gen.c (the generated half of the `virtbind` extension;
- * the other half is bindings/python/vbpy_runtime.c).  Returns 0, or -1 with
+/* Write DIR/virtbind_gen.c (the generated half of the extension
+ * virtbind._virtbind; the other half is bindings/python/vbpy_runtime.c) and
+ * DIR/virtbind_admin_gen.c (the module virtbind_admin: libvirt's admin API,
+ * which cannot share a process with the main API).  Returns 0, or -1 with
  * *err set (caller frees). */
 int vbGenPython(const vbModel *m, const char *outdir, char **err);
 
@@ -47,6 +49,34 @@ extern const vbPyClassAttr vbPyClassAttrs[];
 
 /* A list's count libvirt-python keeps as a parameter (sendKey's nkeycodes). */
 bool vbPyVisibleCount(const char *cname, const char *arg);
+
+/* The module's constants, as the extension defines them (for the .pyi
+ * stubs too): enum constants are ints unless vbPyEnumDropped (a _LAST
+ * sentinel, listed in __virtbind_skipped_constants__ with vbPyLastReason);
+ * a macro is a str (string macros), an int (object-like macros whose raw
+ * text the generator evaluates: literals, parentheses, + and *, names of
+ * other macros and enum constants; *value), a Python function (the
+ * function-like macros of virtbind/_macros.py; *signature is its typed
+ * Python signature, "(cpu: int) -> int"), or left out (*reason, malloc'd;
+ * listed in __virtbind_skipped_constants__). */
+typedef enum {
+    VB_PY_CONST_INT,
+    VB_PY_CONST_STR,
+    VB_PY_CONST_FUNC,
+    VB_PY_CONST_SKIPPED,
+} vbPyConstKind;
+vbPyConstKind vbPyMacroConstant(const vbModel *m, size_t macro, long long *value,
+                                const char **signature, char **reason);
+bool vbPyEnumDropped(const vbModel *m, size_t e);
+
+/* Function-like macros implemented in Python (virtbind/_macros.py): their
+ * typed Python signature, or NULL. */
+const char *vbPyMacroFunction(const char *name);
+/* Macros with no Python meaning (C casts, struct-name aliases). */
+bool vbPyMacroNoMeaning(const vbModel *m, const vbMacro *mc);
+extern const char vbPyMacroNoMeaningReason[];
+/* The reason a dropped _LAST sentinel gets. */
+extern const char vbPyLastReason[];
 
 /* libvirt-python's "return None instead of raising" functions. */
 bool vbPyNoExcept(const char *cname);

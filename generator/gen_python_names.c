@@ -12,6 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+static bool startsWith(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
 typedef struct {
     const char *prefix;  /* matches the start of the C name */
     size_t strip;        /* characters removed from the C name */
@@ -84,6 +89,9 @@ static const struct {
     const char *cname;
     const char *pyname;
 } vbPyExactNames[] = {
+    /* virtbind_admin's module functions (no libvirt-python precedent) */
+    { "virAdmConnectOpen", "open" },
+    { "virAdmGetVersion", "getVersion" },
     { "virConnectListAllNodeDevices", "listAllDevices" },
     { "virConnectListDomains", "listDomainsID" },
     { "virDomainFDAssociate", "FDAssociate" },
@@ -137,6 +145,27 @@ static const struct {
     const char *cname;
     const char *reason;
 } vbPyDeferred[] = {
+    /* error plumbing libvirt-python leaves out too: errors are libvirtError
+     * exceptions carrying the 9-tuple */
+    { "virConnCopyLastError",
+      "copies a connection's last error into a caller struct: errors are raised as "
+      "libvirtError (its err tuple), and virConnect.virConnGetLastError returns the tuple "
+      "(libvirt-python leaves it out too)" },
+    { "virConnSetErrorFunc",
+      "per-connection C error handler: registerErrorHandler (virSetErrorFunc) covers the "
+      "process (libvirt-python leaves it out too)" },
+    { "virDefaultErrorFunc",
+      "prints an error on stderr in libvirt's format: errors are libvirtError exceptions "
+      "(libvirt-python leaves it out too)" },
+    { "virFreeError",
+      "frees a copied virError: errors are Python tuples, nothing to free "
+      "(libvirt-python leaves it out too)" },
+    { "virAdmConnectRegisterCloseCallback",
+      "the close callback needs a running event loop (virEventRegisterDefaultImpl and "
+      "virEventRunDefaultImpl belong to libvirt's main API, which virtbind_admin does not "
+      "expose): not bound yet" },
+    { "virAdmConnectUnregisterCloseCallback",
+      "pairs with virAdmConnectRegisterCloseCallback (not bound yet)" },
     { NULL, NULL },
 };
 
@@ -341,6 +370,59 @@ const vbPyClassAttr vbPyClassAttrs[] = {
     { NULL, NULL, 0 },
 };
 
+/* Function-like macros with a Python implementation of the same meaning in
+ * virtbind/_macros.py (CPU maps are bytes / bytearray / memoryview; a
+ * "pointer" result, VIR_GET_CPUMAP, is a memoryview into the maps). */
+static const struct {
+    const char *name;
+    const char *signature;   /* typed, for the stubs */
+} vbPyMacroFunctions[] = {
+    { "LIBVIR_CHECK_VERSION", "(major: int, minor: int, micro: int) -> bool" },
+    { "VIR_COPY_CPUMAP",
+      "(cpumaps: bytes | bytearray | memoryview, maplen: int, vcpu: int, "
+      "cpumap: bytearray | memoryview) -> None" },
+    { "VIR_CPU_MAPLEN", "(cpu: int) -> int" },
+    { "VIR_CPU_USABLE",
+      "(cpumaps: bytes | bytearray | memoryview, maplen: int, vcpu: int, cpu: int) -> int" },
+    { "VIR_CPU_USED", "(cpumap: bytes | bytearray | memoryview, cpu: int) -> int" },
+    { "VIR_GET_CPUMAP",
+      "(cpumaps: bytes | bytearray | memoryview, maplen: int, vcpu: int) -> memoryview" },
+    { "VIR_NODEINFO_MAXCPUS", "(nodeinfo: Any) -> int" },
+    { "VIR_UNUSE_CPU", "(cpumap: bytearray | memoryview, cpu: int) -> int" },
+    { "VIR_USE_CPU", "(cpumap: bytearray | memoryview, cpu: int) -> int" },
+};
+
+const char *vbPyMacroFunction(const char *name)
+{
+    for (size_t i = 0; i < sizeof(vbPyMacroFunctions) / sizeof(vbPyMacroFunctions[0]); i++)
+        if (strcmp(vbPyMacroFunctions[i].name, name) == 0)
+            return vbPyMacroFunctions[i].signature;
+    return NULL;
+}
+
+const char vbPyMacroNoMeaningReason[] = "C cast/struct alias: no Python meaning";
+const char vbPyLastReason[] =
+    "_LAST sentinel: the highest value of its enum, which grows with libvirt; "
+    "left out as in libvirt-python";
+
+/* The *_EVENT_CALLBACK macros cast a callback to the generic callback type;
+ * _virBlkioParameter & co. are old struct tags aliasing _virTypedParameter
+ * (their raw text names a struct of the model). */
+bool vbPyMacroNoMeaning(const vbModel *m, const vbMacro *mc)
+{
+    size_t n = strlen(mc->name);
+    if (mc->nparams == 1 && n > 15 && strcmp(mc->name + n - 15, "_EVENT_CALLBACK") == 0)
+        return true;
+    if (mc->nparams || !mc->raw || mc->string)
+        return false;
+    for (size_t i = 0; i < m->nstructs; i++) {
+        const char *t = m->structs[i].type;
+        if (t && startsWith(t, "struct ") && strcmp(t + 7, mc->raw) == 0)
+            return true;
+    }
+    return false;
+}
+
 bool vbPyVisibleCount(const char *cname, const char *arg)
 {
     return strcmp(cname, "virDomainSendKey") == 0 && strcmp(arg, "nkeycodes") == 0;
@@ -352,11 +434,6 @@ bool vbPyNoExcept(const char *cname)
         if (strcmp(vbPyNoExceptNames[i], cname) == 0)
             return true;
     return false;
-}
-
-static bool startsWith(const char *s, const char *prefix)
-{
-    return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
 static char *lowerFirst(const char *s, size_t n)

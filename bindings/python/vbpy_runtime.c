@@ -264,7 +264,8 @@ static PyObject *vbpyMakeErrorType(void)
         { 0, NULL },
     };
     PyType_Spec spec = {
-        .name = "virtbind.libvirtError",
+        .name = vbpy_info && vbpy_info->admin ? "virtbind_admin.libvirtError"
+                                              : "virtbind.libvirtError",
         .basicsize = 0,
         .itemsize = 0,
         .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
@@ -341,7 +342,8 @@ static void vbpyObject_dealloc(PyObject *self)
 static PyObject *vbpyObject_repr(PyObject *self)
 {
     vbpyObject *o = (vbpyObject *)self;
-    return PyUnicode_FromFormat("<virtbind.%s object at %p (%p)>", o->cls->name, (void *)self, o->ptr);
+    return PyUnicode_FromFormat("<%s object at %p (%p)>", Py_TYPE(self)->tp_name, (void *)self,
+                                o->ptr);
 }
 
 static PyObject *vbpyObject_c_pointer(PyObject *self, PyObject *unused)
@@ -1260,9 +1262,55 @@ static int vbpyAddManifest(PyObject *module, const char *attr, const vbpyManifes
     return vbpyModAdd(module, attr, d);
 }
 
+/* libvirt.so.0 and libvirt-admin.so.0 (which links it) each register the
+ * GObject types virAdmConnect, virAdmServer and virAdmClient on their first
+ * object; the second registration fails and the process crashes.  So each
+ * module refuses to load where the other side is already in use: virtbind
+ * when libvirt-admin.so.0 is loaded, virtbind_admin when libvirt.so.0 is
+ * (by virtbind, libvirt-python or anything else). */
+static int vbpyCheckExclusive(bool admin)
+{
+    const char *other = admin ? "libvirt.so.0" : "libvirt-admin.so.0";
+    void *h = dlopen(other, RTLD_NOW | RTLD_NOLOAD);
+    if (!h)
+        return 0;
+    dlclose(h);
+    PyErr_Format(PyExc_ImportError,
+                 "%s: %s is already loaded in this process. libvirt.so.0 and "
+                 "libvirt-admin.so.0 both register the GObject types virAdmConnect, "
+                 "virAdmServer and virAdmClient and the process crashes once both have "
+                 "created objects, so %s cannot be used here: %s",
+                 admin ? "virtbind_admin" : "virtbind", other,
+                 admin ? "libvirt's admin API" : "libvirt's main API",
+                 admin ? "use virtbind_admin in a process that does not import virtbind "
+                         "or libvirt (python3-libvirt), e.g. a subprocess"
+                       : "use virtbind in a process that does not import virtbind_admin, "
+                         "e.g. a subprocess");
+    return -1;
+}
+
 int vbpyModuleInit(PyObject *module, const vbpyModuleInfo *info)
 {
     vbpy_info = info;
+    if (vbpyCheckExclusive(info->admin) < 0)
+        return -1;
+    if (info->admin) {
+        /* the admin library first (it brings libvirt.so.0, whose error
+         * functions the runtime uses) */
+        const char *apath = vbpyLibPath(VBPY_LIB_ADMIN);
+        if (!vbpyLibHandle(VBPY_LIB_ADMIN)) {
+            const char *why = dlerror();
+            PyErr_Format(PyExc_ImportError, "virtbind_admin: cannot load %s: %s", apath,
+                         why ? why : "?");
+            return -1;
+        }
+        vbpySym *init = vbpyFindSym("virAdmInitialize");
+        __typeof__(virAdmInitialize) *ainit = init ? vbpyResolveQuiet(init) : NULL;
+        if (ainit && ainit() < 0) {
+            PyErr_SetString(PyExc_ImportError, "virtbind_admin: virAdmInitialize failed");
+            return -1;
+        }
+    }
 
     const char *path = vbpyLibPath(VBPY_LIB_MAIN);
     if (!vbpyLibHandle(VBPY_LIB_MAIN)) {
@@ -1341,7 +1389,20 @@ int vbpyModuleInit(PyObject *module, const vbpyModuleInfo *info)
     }
     if (vbpyModAdd(module, "__virtbind_skip_reasons__", reasons) < 0)
         return -1;
-    if (PyModule_AddFunctions(module, vbpy_runtime_functions) < 0)
+    PyObject *consts = PyDict_New();
+    for (size_t i = 0; consts && i < info->nskipped_consts; i++) {
+        PyObject *r = PyUnicode_FromString(info->skipped_consts[i].reason);
+        if (!r || PyDict_SetItemString(consts, info->skipped_consts[i].cname, r) < 0)
+            Py_CLEAR(consts);
+        Py_XDECREF(r);
+    }
+    if (vbpyModAdd(module, "__virtbind_skipped_constants__", consts) < 0)
+        return -1;
+    if (!info->admin && PyModule_AddFunctions(module, vbpy_runtime_functions) < 0)
+        return -1;
+    if (info->admin &&
+        PyModule_AddStringConstant(module, "__virtbind_libvirt_admin_so__",
+                                   vbpyLibPath(VBPY_LIB_ADMIN)) < 0)
         return -1;
     return PyModule_AddStringConstant(module, "__virtbind_libvirt_so__", path);
 }

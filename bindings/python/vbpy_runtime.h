@@ -267,6 +267,11 @@ typedef struct {
     size_t ninternal;
     const vbpySkipEntry *skipped;
     size_t nskipped;
+    const vbpySkipEntry *skipped_consts;  /* enum constants / macros left out */
+    size_t nskipped_consts;
+    /* virtbind_admin (libvirt-admin.so.0) rather than virtbind._virtbind: the
+     * two refuse to load in a process where the other's library is loaded */
+    bool admin;
     /* symbols the runtime itself uses (indexes into syms, -1 when absent) */
     int sym_copy_last_error;     /* virCopyLastError */
     int sym_reset_error;         /* virResetError */

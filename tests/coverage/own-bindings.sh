@@ -3,10 +3,14 @@
 # they are built so far.  Each binding must reach 100% of what it claims:
 #   - libvirtbind (C shim, build/cshim): every typed-parameter field macro
 #     and every event ID of the four XMLs;
-#   - the Python module virtbind: every function is either bound (in
+#   - the Python package virtbind: every function is either bound (in
 #     __virtbind_manifest__, resolving to a callable) or listed by the module
-#     itself with a reason (__virtbind_skip_reasons__: not bound yet, or used
-#     internally); a listed function that is in fact bound is stale and fails.
+#     itself with a reason (__virtbind_skip_reasons__: not bound yet, or
+#     __virtbind_internal__: used internally); every enum constant and macro
+#     is an attribute (an int / str of the XML's value; function-like macros
+#     are callables) or listed in __virtbind_skipped_constants__ with a
+#     reason; a listed item that is in fact bound is stale and fails;
+#   - the Python module virtbind_admin (libvirt's admin API), the same way.
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${BUILD:-build}
@@ -41,12 +45,31 @@ if ls "$BUILD"/python/virtbind/_virtbind*.so >/dev/null 2>&1; then
 import virtbind
 reasons = dict(getattr(virtbind, "__virtbind_skip_reasons__", {}))
 reasons.update(getattr(virtbind, "__virtbind_internal__", {}))
+reasons.update(getattr(virtbind, "__virtbind_skipped_constants__", {}))
 for name in sorted(reasons):
     print(f"{name} -- {reasons[name]}")
 PY
-    judge "Python virtbind: every function bound or listed with a reason ($(wc -l <"$tmp/ignore.txt") listed)" \
-        "$COV" --python-module virtbind --path "$BUILD/python" --kinds functions --ignore "$tmp/ignore.txt"
+    judge "Python virtbind: every function, enum constant and macro bound or listed with a reason ($(wc -l <"$tmp/ignore.txt") listed)" \
+        "$COV" --python-module virtbind --path "$BUILD/python" --kinds functions,enums,macros --ignore "$tmp/ignore.txt"
 else
     echo "ok - Python binding not built in this tree (skipped) # SKIP"
+fi
+
+# virtbind_admin: the admin XML, judged in its own process (it cannot share
+# one with virtbind; the main module lists the admin functions with that reason)
+if ls "$BUILD"/python/virtbind_admin*.so >/dev/null 2>&1; then
+    PYTHONPATH=$BUILD/python "$PYTHON" - >"$tmp/ignore-admin.txt" <<'PY'
+import virtbind_admin as m
+reasons = dict(m.__virtbind_skip_reasons__)
+reasons.update(m.__virtbind_internal__)
+reasons.update(m.__virtbind_skipped_constants__)
+for name in sorted(reasons):
+    print(f"{name} -- {reasons[name]}")
+PY
+    judge "Python virtbind_admin: every admin function, enum constant and macro bound or listed with a reason ($(wc -l <"$tmp/ignore-admin.txt") listed)" \
+        "$COV" --python-module virtbind_admin --path "$BUILD/python" --sources admin \
+        --kinds functions,enums,macros --ignore "$tmp/ignore-admin.txt"
+else
+    echo "ok - Python admin module not built in this tree (skipped) # SKIP"
 fi
 exit $status

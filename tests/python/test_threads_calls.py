@@ -336,3 +336,87 @@ def test_threads_with_event_loop(bname, daemon, tmp_path):
     assert r["wrong_thread"] == 0, r
     assert r["events_ok"] == {"local": True, "remote": True}, r
     assert r["events"] == {"local": 2 * EVENT_CYCLES, "remote": 2 * EVENT_CYCLES}, r
+
+
+CHURN = """
+import gc, os, sys, threading
+{imp}
+node, CYCLES = sys.argv[1], {cycles}
+assert lv.virEventRegisterDefaultImpl() == 0
+def loop():
+    while True:
+        lv.virEventRunDefaultImpl()
+threading.Thread(target=loop, daemon=True).start()
+conn = lv.open('test://' + node)
+errors, kept, self_fired = [], [], []
+def generator():
+    try:
+        d = conn.lookupByName('ev')
+        for _ in range(CYCLES):
+            d.suspend()
+            d.resume()
+    except BaseException as e:
+        errors.append(repr(e))
+def churn():
+    try:
+        for i in range(CYCLES):
+            cid = conn.domainEventRegisterAny(None, lv.VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+                                              lambda c, d, ev, det, op: kept.append(d), i)
+            if i % 10 == 0:
+                gc.collect()
+            conn.domainEventDeregisterAny(cid)
+    except BaseException as e:
+        errors.append(repr(e))
+# a callback that deregisters itself from inside the dispatch
+ids = []
+def self_dereg(c, d, ev, det, op):
+    self_fired.append(ev)
+    c.domainEventDeregisterAny(ids[0])
+ids.append(conn.domainEventRegisterAny(conn.lookupByName('ev'), lv.VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+                                       self_dereg, None))
+ts = [threading.Thread(target=f, daemon=True) for f in (generator, churn)]
+for t in ts:
+    t.start()
+for t in ts:
+    t.join({join_s})
+assert not any(t.is_alive() for t in ts), 'deadlock'
+assert errors == [], errors
+assert len(self_fired) == 1, self_fired
+# the domains handed to callbacks outlive their registration and the connection
+assert {{d.name() for d in kept}} <= {{'ev'}}
+assert conn.close() >= 0
+assert {{d.name() for d in kept}} <= {{'ev'}}
+del kept[:]
+gc.collect()
+print('ok', flush=True)
+os._exit(0)
+"""
+CHURN_CYCLES = 300
+
+
+@pytest.mark.parametrize("bname", BINDINGS)
+def test_threads_event_churn(bname, tmp_path):
+    """Child: an event-loop thread dispatches lifecycle events from 300
+    suspend/resume cycles while another thread registers and deregisters a
+    global lifecycle callback 300 times, and a callback deregisters itself
+    from inside its dispatch; domains received in callbacks stay usable after
+    deregistration and after close()."""
+    lv, why = load_binding(bname)
+    if lv is None:
+        pytest.skip(why)
+    for a in ("virEventRegisterDefaultImpl", "virEventRunDefaultImpl"):
+        if not hasattr(lv, a):
+            pytest.skip(f"virtbind does not bind {a} yet")
+    if not hasattr(lv.virConnect, "domainEventRegisterAny"):
+        pytest.skip("virtbind does not bind domainEventRegisterAny yet")
+    node = tmp_path / "node.xml"
+    node.write_text(NODE_XML)
+    code = textwrap.dedent(CHURN.format(imp=child_import(bname), cycles=CHURN_CYCLES,
+                                        join_s=JOIN_S))
+    try:
+        r = subprocess.run([sys.executable, "-c", code, str(node)], env=binding_env(bname),
+                           capture_output=True, text=True, timeout=JOIN_S + 60)
+    except subprocess.TimeoutExpired as e:   # subprocess.run kills the child
+        pytest.fail(f"the child hangs\n{e.stderr}")
+    assert r.returncode == 0, f"status {r.returncode}\n{r.stdout}\n{r.stderr}"
+    assert r.stdout.strip() == "ok"
