@@ -480,11 +480,13 @@ static void classifyGeneric(const vbModel *m, stFn *s)
     free(hidden);
 }
 
-static void classify(const vbModel *m, stFn *s)
+static void classify(const vbModel *m, stFn *s, bool admin)
 {
     const vbFunction *f = &m->functions[s->fn];
     s->host = -1;
-    if (f->src == VB_SRC_ADMIN || vbPyDeferredReason(f->name))
+    /* the admin API is the module virtbind_admin; virAdmInitialize runs at import */
+    if ((f->src == VB_SRC_ADMIN) != admin || vbPyDeferredReason(f->name) ||
+        strcmp(f->name, "virAdmInitialize") == 0)
         return;
     const char *hw = vbPyHandwritten(f->name);
     if (hw) {
@@ -587,6 +589,7 @@ typedef struct {
     stFn *fns;
     int *order;   /* bound functions sorted by Python name */
     size_t n;
+    bool admin;   /* the module virtbind_admin */
 } stGen;
 
 static void emitDef(vbBuf *b, const stFn *s, const char *indent, bool method)
@@ -686,20 +689,6 @@ static bool hasMethod(const stGen *g, int c, const char *name)
     return false;
 }
 
-static bool isLastDropped(const vbModel *m, size_t e)
-{
-    const vbEnumConst *c = &m->enums[e];
-    if (!c->is_last)
-        return false;
-    for (size_t i = 0; i < m->nenums; i++) {
-        if (i == e || !m->enums[i].type || !c->type || strcmp(m->enums[i].type, c->type) != 0)
-            continue;
-        if (m->enums[i].value >= c->value)
-            return false;
-    }
-    return true;
-}
-
 static void pyStrLit(vbBuf *b, const char *s)
 {
     vbBufAdd(b, "\"");
@@ -730,9 +719,14 @@ void vbPyStubHeader(const vbModel *m, vbBuf *b, const char *file, const char *wh
 static void emitInit(const stGen *g, vbBuf *b)
 {
     const vbModel *m = g->m;
-    vbPyStubHeader(m, b, "virtbind/__init__.pyi",
-                   "types of every function, class,\n# method and constant of the virtbind "
-                   "package.");
+    if (g->admin)
+        vbPyStubHeader(m, b, "virtbind_admin.pyi",
+                       "types of every function, class,\n# method and constant of the module "
+                       "virtbind_admin (libvirt's admin API).");
+    else
+        vbPyStubHeader(m, b, "virtbind/__init__.pyi",
+                       "types of every function, class,\n# method and constant of the virtbind "
+                       "package.");
     vbBufAdd(b,
              "from typing import Any, Callable, Final, Literal, Mapping, Optional, TypeVar, "
              "Union, overload\n\n"
@@ -750,7 +744,9 @@ static void emitInit(const stGen *g, vbBuf *b)
              "__virtbind_internal__: dict[str, str]\n"
              "__virtbind_skipped__: tuple[str, ...]\n"
              "__virtbind_skip_reasons__: dict[str, str]\n"
-             "__virtbind_libvirt_so__: str\n\n");
+             "__virtbind_libvirt_so__: str\n"
+             "__virtbind_skipped_constants__: dict[str, str]\n");
+    vbBufAdd(b, g->admin ? "__virtbind_libvirt_admin_so__: str\n\n" : "\n");
     /* libvirtError */
     vbBufAdd(b, "class libvirtError(Exception):\n"
                 "    err: Optional[_ErrorTuple]\n"
@@ -772,7 +768,7 @@ static void emitInit(const stGen *g, vbBuf *b)
     int *cls = vbAlloc((m->nclasses + 1) * sizeof(int));
     size_t ncls = 0;
     for (size_t c = 0; c < m->nclasses; c++)
-        if (m->classes[c].src != VB_SRC_ADMIN)
+        if ((m->classes[c].src == VB_SRC_ADMIN) == g->admin)
             cls[ncls++] = (int)c;
     for (size_t i = 1; i < ncls; i++)
         for (size_t j = i; j > 0 && strcmp(m->classes[cls[j - 1]].name, m->classes[cls[j]].name) > 0; j--) {
@@ -787,9 +783,10 @@ static void emitInit(const stGen *g, vbBuf *b)
         for (size_t k = 0; vbPyClassAttrs[k].cls; k++)
             if (strcmp(vbPyClassAttrs[k].cls, cn) == 0)
                 vbBufPrintf(b, "    %s: int\n", vbPyClassAttrs[k].name);
-        if (strcmp(cn, "virConnect") == 0)
-            vbBufAdd(b, "    def __enter__(self) -> virConnect: ...\n"
-                        "    def __exit__(self, *args: object) -> None: ...\n");
+        /* classes released by a Close function are context managers */
+        if (m->classes[c].free_fn >= 0 && strstr(m->functions[m->classes[c].free_fn].name, "Close"))
+            vbBufPrintf(b, "    def __enter__(self) -> %s: ...\n"
+                           "    def __exit__(self, *args: object) -> None: ...\n", cn);
         /* methods and accessors, by Python name */
         char **names = vbAlloc((g->n + 8) * sizeof(char *));
         size_t nn = 0;
@@ -830,10 +827,11 @@ static void emitInit(const stGen *g, vbBuf *b)
     free(cls);
 
     /* module functions */
-    vbBufAdd(b, "def _eventInvokeHandleCallback(watch: int, fd: int, events: int, opaque: Any) "
-                "-> None: ...\n"
-                "def _eventInvokeTimeoutCallback(timer: int, opaque: Any) -> None: ...\n"
-                "def virEventInvokeFreeCallback(opaque: Any) -> None: ...\n");
+    if (!g->admin)
+        vbBufAdd(b, "def _eventInvokeHandleCallback(watch: int, fd: int, events: int, opaque: Any) "
+                    "-> None: ...\n"
+                    "def _eventInvokeTimeoutCallback(timer: int, opaque: Any) -> None: ...\n"
+                    "def virEventInvokeFreeCallback(opaque: Any) -> None: ...\n");
     for (size_t k = 0; k < g->n; k++) {
         const stFn *s = &g->fns[g->order[k]];
         if (s->host >= 0)
@@ -845,25 +843,40 @@ static void emitInit(const stGen *g, vbBuf *b)
     }
     vbBufAdd(b, "\n");
 
-    /* constants */
-    int *idx = vbAlloc((m->nenums + 1) * sizeof(int));
-    size_t n = 0;
-    for (size_t i = 0; i < m->nenums; i++)
-        if (!isLastDropped(m, i))
-            idx[n++] = (int)i;
-    char **lines = vbAlloc((n + m->nmacros + 1) * sizeof(char *));
+    /* constants, as the extension defines them (gen_python.c's rules:
+     * vbPyEnumDropped, vbPyMacroConstant); function-like macros are the
+     * Python functions of virtbind/_macros.py, with their typed signature */
+    char **lines = vbAlloc((m->nenums + m->nmacros + 1) * sizeof(char *));
     size_t nl = 0;
-    for (size_t i = 0; i < n; i++)
-        lines[nl++] = vbPrintf("%s: Final = %lld\n", m->enums[idx[i]].name, m->enums[idx[i]].value);
+    for (size_t i = 0; i < m->nenums; i++)
+        if (!vbPyEnumDropped(m, i) && (!g->admin || m->enums[i].src == VB_SRC_ADMIN))
+            lines[nl++] = vbPrintf("%s: Final = %lld\n", m->enums[i].name, m->enums[i].value);
     for (size_t i = 0; i < m->nmacros; i++) {
         const vbMacro *mc = &m->macros[i];
-        if (!mc->string || mc->nparams)
+        if (g->admin && mc->src != VB_SRC_ADMIN)
             continue;
+        long long value = 0;
+        const char *sig = NULL;
+        char *reason = NULL;
         vbBuf l = {0};
-        vbBufPrintf(&l, "%s: Final = ", mc->name);
-        pyStrLit(&l, mc->string);
-        vbBufAdd(&l, "\n");
-        lines[nl++] = vbBufSteal(&l);
+        switch (vbPyMacroConstant(m, i, &value, &sig, &reason)) {
+        case VB_PY_CONST_INT:
+            vbBufPrintf(&l, "%s: Final = %lld\n", mc->name, value);
+            break;
+        case VB_PY_CONST_STR:
+            vbBufPrintf(&l, "%s: Final = ", mc->name);
+            pyStrLit(&l, mc->string);
+            vbBufAdd(&l, "\n");
+            break;
+        case VB_PY_CONST_FUNC:
+            vbBufPrintf(&l, "def %s%s: ...\n", mc->name, sig);
+            break;
+        default:
+            break;
+        }
+        free(reason);
+        if (l.s)
+            lines[nl++] = vbBufSteal(&l);
     }
     qsort(lines, nl, sizeof(char *), cmpStr);
     for (size_t i = 0; i < nl; i++) {
@@ -871,7 +884,6 @@ static void emitInit(const stGen *g, vbBuf *b)
         free(lines[i]);
     }
     free(lines);
-    free(idx);
 }
 
 /* compat modules: libvirt re-exports virtbind; libvirt_qemu / libvirt_lxc
@@ -909,7 +921,7 @@ static void emitCompat(const stGen *g, vbBuf *lv, vbBuf *qemu, vbBuf *lxc)
             for (size_t i = 0; i < m->nenums; i++) {
                 const char *n = m->enums[i].name;
                 if ((vbStartsWith(n, "VIR_DOMAIN_QEMU_") || vbStartsWith(n, "VIR_CONNECT_DOMAIN_QEMU_")) &&
-                    !isLastDropped(m, i))
+                    !vbPyEnumDropped(m, i))
                     l[nl++] = vbPrintf("from virtbind import %s as %s\n", n, n);
             }
             qsort(l, nl, sizeof(char *), cmpStr);
@@ -967,11 +979,12 @@ static int writeFile(const char *dir, const char *name, vbBuf *b, char **err)
     return rc;
 }
 
-int vbGenPythonStubs(const vbModel *m, const char *outdir, char **err)
+static void buildGen(const vbModel *m, stGen *g, bool admin)
 {
-    stGen g = { .m = m };
-    g.fns = vbAlloc((m->nfunctions + 1) * sizeof(stFn));
-    g.order = vbAlloc((m->nfunctions + 1) * sizeof(int));
+    g->m = m;
+    g->admin = admin;
+    g->fns = vbAlloc((m->nfunctions + 1) * sizeof(stFn));
+    g->order = vbAlloc((m->nfunctions + 1) * sizeof(int));
     /* classify in C-name order so that a Python name clash keeps the first */
     int *byC = vbAlloc((m->nfunctions + 1) * sizeof(int));
     for (size_t i = 0; i < m->nfunctions; i++)
@@ -983,19 +996,41 @@ int vbGenPythonStubs(const vbModel *m, const char *outdir, char **err)
             byC[j - 1] = t;
         }
     for (size_t k = 0; k < m->nfunctions; k++) {
-        stFn *s = &g.fns[byC[k]];
+        stFn *s = &g->fns[byC[k]];
         s->fn = byC[k];
-        classify(m, s);
+        classify(m, s, admin);
         if (!s->bound)
             continue;
         bool clash = false;
-        for (size_t j = 0; j < g.n && !clash; j++)
-            clash = g.fns[g.order[j]].host == s->host && strcmp(g.fns[g.order[j]].pyname, s->pyname) == 0;
+        for (size_t j = 0; j < g->n && !clash; j++)
+            clash = g->fns[g->order[j]].host == s->host && strcmp(g->fns[g->order[j]].pyname, s->pyname) == 0;
         if (!clash)
-            g.order[g.n++] = byC[k];
+            g->order[g->n++] = byC[k];
     }
     free(byC);
-    qsort_r(g.order, g.n, sizeof(int), cmpPy, &g);
+    qsort_r(g->order, g->n, sizeof(int), cmpPy, g);
+}
+
+static void freeGen(stGen *g)
+{
+    for (size_t i = 0; i < g->m->nfunctions; i++) {
+        for (size_t k = 0; k < g->fns[i].nparams; k++) {
+            free(g->fns[i].params[k].name);
+            free(g->fns[i].params[k].type);
+        }
+        free(g->fns[i].params);
+        free(g->fns[i].pyname);
+        free(g->fns[i].ret);
+    }
+    free(g->fns);
+    free(g->order);
+}
+
+int vbGenPythonStubs(const vbModel *m, const char *outdir, char **err)
+{
+    stGen g = {0}, ga = {0};
+    buildGen(m, &g, false);
+    buildGen(m, &ga, true);
 
     int rc = -1;
     char *pkg = vbPrintf("%s/virtbind", outdir);
@@ -1014,7 +1049,11 @@ int vbGenPythonStubs(const vbModel *m, const char *outdir, char **err)
         writeFile(compat, "libvirt_qemu.pyi", &q, err) < 0 ||
         writeFile(compat, "libvirt_lxc.pyi", &l, err) < 0)
         goto done;
-    fprintf(stderr, "virtbind-gen: python stubs: %zu functions typed -> %s\n", g.n, outdir);
+    emitInit(&ga, &b);
+    if (writeFile(outdir, "virtbind_admin.pyi", &b, err) < 0)
+        goto done;
+    fprintf(stderr, "virtbind-gen: python stubs: %zu + %zu (admin) functions typed -> %s\n", g.n,
+            ga.n, outdir);
     rc = 0;
 done:
     vbBufClear(&b);
@@ -1023,16 +1062,7 @@ done:
     vbBufClear(&l);
     free(pkg);
     free(compat);
-    for (size_t i = 0; i < m->nfunctions; i++) {
-        for (size_t k = 0; k < g.fns[i].nparams; k++) {
-            free(g.fns[i].params[k].name);
-            free(g.fns[i].params[k].type);
-        }
-        free(g.fns[i].params);
-        free(g.fns[i].pyname);
-        free(g.fns[i].ret);
-    }
-    free(g.fns);
-    free(g.order);
+    freeGen(&g);
+    freeGen(&ga);
     return rc;
 }
