@@ -364,7 +364,7 @@ static void emitHelper(vbBuf *py, vbBuf *pyi, const vbModel *m, const tyHelper *
 
 static const char *const typedRuntime =
     "import re as _re\n"
-    "from typing import Any as _Any, Dict as _Dict, Iterator as _Iterator\n\n"
+    "from typing import Dict as _Dict\n\n"
     "_RANGES = {\n"
     "    \"int\": (-(1 << 31), (1 << 31) - 1),\n"
     "    \"uint\": (0, (1 << 32) - 1),\n"
