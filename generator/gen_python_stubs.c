@@ -130,7 +130,7 @@ static const struct {
     { "virConnectRegisterCloseCallback", { "Callable[[virConnect, int, _T], object]", "_T" },
       "int", NULL },
     { "virConnectUnregisterCloseCallback", { NULL }, "None", NULL },
-    { "virDomainGetBlockJobInfo", { "str", "int" }, "dict[str, int]", NULL },
+    { "virDomainGetBlockJobInfo", { "str", "int" }, "_BlockJobInfo", NULL },
     { "virDomainGetCPUStats", { "bool", "int" }, "list[dict[str, _TPValue]]", NULL },
     { "virDomainGetDiskErrors", { "int" }, "dict[str, int]", NULL },
     { "virDomainGetEmulatorPinInfo", { "int" }, "tuple[bool, ...]", NULL },
@@ -141,11 +141,11 @@ static const struct {
     { "virDomainGetSchedulerParametersFlags", { "int" }, "dict[str, _TPValue]", NULL },
     { "virDomainGetSecurityLabel", { NULL }, "list[Union[str, bool]]", NULL },
     { "virDomainGetSecurityLabelList", { NULL }, "list[list[Union[str, bool]]]", NULL },
-    { "virDomainGetTime", { "int" }, "dict[str, int]", NULL },
+    { "virDomainGetTime", { "int" }, "_DomainTime", NULL },
     { "virDomainGetVcpuPinInfo", { "int" }, "list[tuple[bool, ...]]", NULL },
     { "virDomainGetVcpus", { NULL },
       "tuple[list[tuple[int, int, int, int]], list[tuple[bool, ...]]]", NULL },
-    { "virDomainInterfaceAddresses", { "int", "int" }, "dict[str, dict[str, Any]]", NULL },
+    { "virDomainInterfaceAddresses", { "int", "int" }, "dict[str, _Interface]", NULL },
     { "virDomainListGetStats", { "list[virDomain]", "int", "int" },
       "list[tuple[virDomain, dict[str, _TPValue]]]", NULL },
     { "virDomainLxcEnterNamespace", { "virDomain", "list[int]", "int" }, "list[int]", NULL },
@@ -165,7 +165,7 @@ static const struct {
     { "virGetVersion", { NULL }, NULL,
       "@overload\ndef getVersion(name: None = None) -> int: ...\n"
       "@overload\ndef getVersion(name: str) -> tuple[int, int]: ...\n" },
-    { "virNetworkGetDHCPLeases", { "Optional[str]", "int" }, "list[dict[str, Any]]", NULL },
+    { "virNetworkGetDHCPLeases", { "Optional[str]", "int" }, "list[_DHCPLease]", NULL },
     { "virNodeAllocPages", { "Mapping[int, int]", "int", "int", "int" }, "int", NULL },
     { "virNodeGetCPUMap", { "int" }, "tuple[int, list[bool], int]", NULL },
     { "virNodeGetCPUStats", { "int", "int" }, "dict[str, int]", NULL },
@@ -728,8 +728,8 @@ static void emitInit(const stGen *g, vbBuf *b)
                        "types of every function, class,\n# method and constant of the virtbind "
                        "package.");
     vbBufAdd(b,
-             "from typing import Any, Callable, Final, Literal, Mapping, Optional, TypeVar, "
-             "Union, overload\n\n"
+             "from typing import Any, Callable, Final, Literal, Mapping, Optional, TypedDict, "
+             "TypeVar, Union, overload\n\n"
              "_T = TypeVar(\"_T\")\n"
              "# a typed parameter's value as the binding returns it\n"
              "_TPValue = Union[int, float, bool, str]\n"
@@ -739,7 +739,23 @@ static void emitInit(const stGen *g, vbBuf *b)
              "str3, int1, int2)\n"
              "_ErrorTuple = tuple[int, int, Optional[str], int, Optional[str], Optional[str], "
              "Optional[str], int, int]\n"
-             "_Callback = Callable[..., object]\n\n"
+             "_Callback = Callable[..., object]\n\n");
+    if (!g->admin)
+        vbBufAdd(b,
+             "# the dict shapes of hand-written results (plain dicts at runtime)\n"
+             "class _InterfaceAddress(TypedDict):\n"
+             "    addr: Optional[str]\n    prefix: int\n    type: int\n"
+             "class _Interface(TypedDict):\n"
+             "    hwaddr: Optional[str]\n    addrs: list[_InterfaceAddress]\n"
+             "class _DHCPLease(TypedDict):\n"
+             "    iface: Optional[str]\n    expirytime: int\n    type: int\n"
+             "    mac: Optional[str]\n    iaid: Optional[str]\n    ipaddr: Optional[str]\n"
+             "    prefix: int\n    hostname: Optional[str]\n    clientid: Optional[str]\n"
+             "class _BlockJobInfo(TypedDict, total=False):  # {} when there is no job\n"
+             "    type: int\n    bandwidth: int\n    cur: int\n    end: int\n"
+             "class _DomainTime(TypedDict):\n"
+             "    seconds: int\n    nseconds: int\n\n");
+    vbBufAdd(b,
              "__virtbind_manifest__: dict[str, str]\n"
              "__virtbind_internal__: dict[str, str]\n"
              "__virtbind_skipped__: tuple[str, ...]\n"

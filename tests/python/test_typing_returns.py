@@ -31,6 +31,17 @@ def check(value, ann, ns, path="result"):
             return isinstance(value, int) and not isinstance(value, bool), path
         if n == "float":
             return isinstance(value, (float, int)) and not isinstance(value, bool), path
+        if n in ns.get("typeddicts", {}):
+            fields, total = ns["typeddicts"][n]
+            if not isinstance(value, dict) or not set(value) <= set(fields):
+                return False, path
+            if total and set(value) != set(fields):
+                return False, path
+            for k, v in value.items():
+                ok, p = check(v, fields[k], ns, "%s[%r]" % (path, k))
+                if not ok:
+                    return False, p
+            return True, path
         t = {"bool": bool, "str": str, "bytes": bytes}.get(n) or getattr(ns["mod"], n, None)
         return (t is not None and isinstance(value, t)), path
     if isinstance(ann, ast.BinOp) and isinstance(ann.op, ast.BitOr):
@@ -82,7 +93,15 @@ def test_return_shapes():
     tree = stub_tree()
     aliases = {n.targets[0].id: n.value for n in tree.body
                if isinstance(n, ast.Assign) and isinstance(n.targets[0], ast.Name)}
-    ns = {"aliases": aliases, "mod": virtbind}
+    typeddicts = {}
+    for n in tree.body:
+        if isinstance(n, ast.ClassDef) and any(isinstance(b, ast.Name) and b.id == "TypedDict"
+                                               for b in n.bases):
+            total = not any(k.arg == "total" and isinstance(k.value, ast.Constant)
+                            and k.value.value is False for k in n.keywords)
+            typeddicts[n.name] = ({x.target.id: x.annotation for x in n.body
+                                   if isinstance(x, ast.AnnAssign)}, total)
+    ns = {"aliases": aliases, "mod": virtbind, "typeddicts": typeddicts}
     methods = {}
     for node in tree.body:
         if isinstance(node, ast.ClassDef):
@@ -100,7 +119,7 @@ def test_return_shapes():
     dom.snapshotCreateXML("<domainsnapshot><name>s1</name></domainsnapshot>")
     objs += dom.listAllSnapshots()[:1]
 
-    checked, bad = 0, []
+    checked, bad, shapes = 0, [], set()
     for obj in objs:
         cls = type(obj).__name__
         for (c, name), d in sorted(methods.items()):
@@ -117,14 +136,36 @@ def test_return_shapes():
             except virtbind.libvirtError:
                 continue
             ok, where = check(value, d.returns, ns)
+            shapes.add(ast.unparse(d.returns))
             checked += 1
             if not ok:
                 bad.append("%s.%s -> %r: %s does not fit %s" % (cls, name, value, where,
                                                                  ast.unparse(d.returns)))
+    # methods that need arguments
+    extra = [(dom, "interfaceAddresses", (0,)), (dom, "blockInfo", ("vda",)),
+             (dom, "blockStats", ("vda",)), (dom, "blockIoTune", ("vda",)),
+             (dom, "interfaceParameters", ("testnet0",)), (dom, "getCPUStats", (True,)),
+             (dom, "getCPUStats", (False,)), (conn, "getCPUStats", (-1,)),
+             (conn, "getCellsFreeMemory", (0, 1)), (conn, "getFreePages", ([4], 0, 1)),
+             (dom, "blockPeek", ("vda", 0, 16)), (dom, "schedulerType", ()),
+             (conn, "lookupByName", ("test",)), (conn, "listDomainsID", ())]
+    for obj, name, args in extra:
+        d = methods[(type(obj).__name__, name)]
+        try:
+            value = getattr(obj, name)(*args)
+        except virtbind.libvirtError:
+            continue
+        ok, where = check(value, d.returns, ns)
+        shapes.add(ast.unparse(d.returns))
+        checked += 1
+        if not ok:
+            bad.append("%s.%s%r -> %r: %s does not fit %s" % (type(obj).__name__, name, args, value,
+                                                              where, ast.unparse(d.returns)))
     dom.snapshotLookupByName("s1").delete()
     assert not bad, "\n".join(bad)
     print("checked", checked)
     assert checked >= 60, checked
+    assert "_DomainTime" in shapes and "dict[str, _Interface]" in shapes
 
 
 def test_checker_rejects_wrong_shapes():

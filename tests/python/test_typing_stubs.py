@@ -137,6 +137,8 @@ def test_every_stub_entry_exists(module, rt, stubs):
     names = {(c, n) for c, n, _ in rt["callables"]}
     extra = [n for n in funcs if (None, n) not in names]
     for cls, meths in classes.items():
+        if cls.startswith("_"):
+            continue   # TypedDict shapes of hand-written results
         assert cls in rt["classes"], cls
         for m in meths:
             if m == "__init__" and cls == "libvirtError":
