@@ -1807,29 +1807,9 @@ static bool evalMacroValue(const vbModel *m, const vbMacro *mc, int depth, long 
     return ok;
 }
 
-/* Integer macros and the macro functions become attributes in the next
- * step, once the .pyi generator lists constants through vbPyMacroConstant
- * (so stubs and module change together).  Until then they are listed. */
-static const bool vbPyExportMacros = false;
-
-static vbPyConstKind macroConstant(const vbModel *m, size_t mi, long long *value,
-                                   const char **signature, char **reason);
-
 /* See gen_python.h. */
 vbPyConstKind vbPyMacroConstant(const vbModel *m, size_t mi, long long *value,
                                 const char **signature, char **reason)
-{
-    vbPyConstKind k = macroConstant(m, mi, value, signature, reason);
-    if (!vbPyExportMacros && (k == VB_PY_CONST_INT || k == VB_PY_CONST_FUNC)) {
-        *reason = xstrdup(k == VB_PY_CONST_INT ? "integer macro: not exported yet"
-                                               : "function-like macro: not exported yet");
-        return VB_PY_CONST_SKIPPED;
-    }
-    return k;
-}
-
-static vbPyConstKind macroConstant(const vbModel *m, size_t mi, long long *value,
-                                   const char **signature, char **reason)
 {
     const vbMacro *mc = &m->macros[mi];
     *reason = NULL;

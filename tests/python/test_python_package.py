@@ -47,8 +47,10 @@ def test_package_reexports_the_extension():
                   '__virtbind_internal__', '__virtbind_libvirt_so__', '__virtbind_skipped_constants__',
                   '_eventInvokeHandleCallback', '_eventInvokeTimeoutCallback'):
             assert getattr(virtbind, n) is getattr(ext, n), n
-        public = sorted(n for n in dir(ext) if not n.startswith('_'))
+        import virtbind._macros as macros
+        public = sorted(set(n for n in dir(ext) if not n.startswith('_')) | set(macros.__all__))
         assert sorted(virtbind.__all__) == public
+        assert virtbind.VIR_CPU_MAPLEN is macros.VIR_CPU_MAPLEN
         assert 'VIR_DOMAIN_RUNNING' in virtbind.__all__ and 'open' in virtbind.__all__
         ns = {}
         exec('from virtbind import *', ns)
