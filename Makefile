@@ -132,7 +132,9 @@ PY_COMPAT     := $(patsubst bindings/python/compat/%,$(PY_DIR)/compat/%,$(wildca
 PY_STUBS      ?=
 PY_STUBS      += $(PY_PKG)/__init__.pyi $(PY_PKG)/typed.py $(PY_PKG)/typed.pyi \
                  $(PY_DIR)/compat/libvirt.pyi $(PY_DIR)/compat/libvirt_qemu.pyi \
-                 $(PY_DIR)/compat/libvirt_lxc.pyi $(PY_DIR)/virtbind_admin.pyi
+                 $(PY_DIR)/compat/libvirt_lxc.pyi $(PY_DIR)/virtbind_admin.pyi \
+                 $(PY_DIR)/compat/libvirtmod.pyi $(PY_DIR)/compat/libvirtmod_qemu.pyi \
+                 $(PY_DIR)/compat/libvirtmod_lxc.pyi
 $(PY_DIR)/.stubs.stamp: $(GEN) api-xml/annotations.txt
 	$(GEN) --python-stubs-out $(PY_DIR) && touch $@
 $(filter-out $(PY_DIR)/.stubs.stamp,$(PY_STUBS)): $(PY_DIR)/.stubs.stamp ;

@@ -938,7 +938,7 @@ static void emitCompat(const stGen *g, vbBuf *lv, vbBuf *qemu, vbBuf *lxc)
                  "from virtbind import __virtbind_manifest__ as __virtbind_manifest__\n"
                  "from virtbind import __virtbind_skipped__ as __virtbind_skipped__\n"
                  "from virtbind import __virtbind_skip_reasons__ as __virtbind_skip_reasons__\n"
-                 "import virtbind as libvirtmod\n\n"
+                 "import libvirtmod as libvirtmod\n\n"
                  "_T = TypeVar(\"_T\")\n"
                  "_EventCB = Callable[[int, int, int, _T], None]\n"
                  "_TimerCB = Callable[[int, _T], None]\n");
@@ -970,6 +970,80 @@ static void emitCompat(const stGen *g, vbBuf *lv, vbBuf *qemu, vbBuf *lxc)
             free(l);
         }
     }
+}
+
+/* compat libvirtmod / libvirtmod_qemu / libvirtmod_lxc: every bound
+ * function under its C name, the object first (libvirtmod.virDomainGetInfo(dom)) */
+static void emitLibvirtmod(const stGen *g, vbBuf *bs[3])
+{
+    const vbModel *m = g->m;
+    static const char *const names[3] = { "compat/libvirtmod.pyi", "compat/libvirtmod_qemu.pyi",
+                                          "compat/libvirtmod_lxc.pyi" };
+    for (int w = 0; w < 3; w++) {
+        vbPyStubHeader(m, bs[w], names[w],
+                       "libvirt-python's low-level module\n# over virtbind: the C-named "
+                       "functions, object first.");
+        vbBufAdd(bs[w], "from typing import Any, Callable, Literal, Mapping, Optional, TypeVar, "
+                        "Union, overload\n\n"
+                        "from virtbind import (_BlockJobInfo, _Callback, _DHCPLease, _DomainTime, "
+                        "_ErrorTuple, _Interface,\n"
+                        "                      _TPInput, _TPValue)\n");
+        /* the classes, imported without re-export */
+        for (size_t c = 0; c < m->nclasses; c++)
+            if (m->classes[c].src != VB_SRC_ADMIN)
+                vbBufPrintf(bs[w], "from virtbind import %s\n", m->classes[c].name);
+        vbBufAdd(bs[w], "\n_T = TypeVar(\"_T\")\n\n");
+    }
+    vbBufAdd(bs[0], "def virEventInvokeFreeCallback(opaque: Any) -> None: ...\n");
+    /* by C name */
+    int *idx = vbAlloc((g->n + 1) * sizeof(int));
+    for (size_t k = 0; k < g->n; k++)
+        idx[k] = g->order[k];
+    for (size_t i = 1; i < g->n; i++)
+        for (size_t j = i; j > 0 && strcmp(m->functions[idx[j - 1]].name, m->functions[idx[j]].name) > 0; j--) {
+            int t = idx[j];
+            idx[j] = idx[j - 1];
+            idx[j - 1] = t;
+        }
+    for (size_t k = 0; k < g->n; k++) {
+        const stFn *s = &g->fns[idx[k]];
+        const char *cn = m->functions[s->fn].name;
+        vbBuf *b = strstr(cn, "Qemu") ? bs[1] : strstr(cn, "Lxc") ? bs[2] : bs[0];
+        if (s->raw) {
+            /* the overloads, renamed */
+            char *from = vbPrintf("def %s(", s->pyname), *to = vbPrintf("def %s(", cn);
+            for (const char *p = s->raw; *p;) {
+                if (strncmp(p, from, strlen(from)) == 0) {
+                    vbBufAdd(b, to);
+                    p += strlen(from);
+                } else {
+                    vbBufAddN(b, p, 1);
+                    p++;
+                }
+            }
+            free(from);
+            free(to);
+            continue;
+        }
+        if (s->event_register) {
+            vbBufPrintf(b, "def %s(conn: virConnect, /, *args: Any) -> int: ...\n", cn);
+            continue;
+        }
+        vbBufPrintf(b, "def %s(", cn);
+        size_t np = 0;
+        if (s->host >= 0) {
+            vbBufPrintf(b, "obj: %s, /", m->classes[s->host].name);
+            np++;
+        }
+        for (size_t i = 0; i < s->nparams; i++) {
+            const stParam *p = &s->params[i];
+            vbBufPrintf(b, "%s%s: %s", np++ ? ", " : "", p->name, p->type);
+            if (p->deflt)
+                vbBufPrintf(b, " = %s", p->deflt);
+        }
+        vbBufPrintf(b, ") -> %s: ...\n", s->ret);
+    }
+    free(idx);
 }
 
 static int mkdirs(const char *path, char **err)
@@ -1089,6 +1163,18 @@ int vbGenPythonStubs(const vbModel *m, const char *outdir, char **err)
         goto done;
     emitInit(&ga, &b);
     if (writeFile(outdir, "virtbind_admin.pyi", &b, err) < 0)
+        goto done;
+    vbBuf lm[3] = { {0}, {0}, {0} };
+    vbBuf *lmp[3] = { &lm[0], &lm[1], &lm[2] };
+    emitLibvirtmod(&g, lmp);
+    int lrc = writeFile(compat, "libvirtmod.pyi", &lm[0], err);
+    if (lrc == 0)
+        lrc = writeFile(compat, "libvirtmod_qemu.pyi", &lm[1], err);
+    if (lrc == 0)
+        lrc = writeFile(compat, "libvirtmod_lxc.pyi", &lm[2], err);
+    for (int i = 0; i < 3; i++)
+        vbBufClear(&lm[i]);
+    if (lrc < 0)
         goto done;
     fprintf(stderr, "virtbind-gen: python stubs: %zu + %zu (admin) functions typed -> %s\n", g.n,
             ga.n, outdir);

@@ -7,6 +7,9 @@ def main() -> None:
     conn = libvirt.open("test:///default")
     dom = conn.lookupByName("test")
     print(dom.info(), dom.XMLDesc(0), dom.schedulerParameters())
+    # libvirt-python's low-level module, object first
+    state: "list[int]" = libvirt.libvirtmod.virDomainGetState(dom, 0)
+    print(state, libvirt.libvirtmod.virConnectGetURI(conn))
     try:
         libvirt_qemu.qemuMonitorCommand(dom, "{}", 0)
     except libvirt.libvirtError as e:

@@ -27,8 +27,10 @@ def test_examples_and_stubs_pass_strict(cache):
     files = EXAMPLES + [PKG / "__init__.pyi", PKG / "typed.pyi",
                         PYDIR / "compat" / "libvirt.pyi", PYDIR / "compat" / "libvirt_qemu.pyi",
                         PYDIR / "compat" / "libvirt_lxc.pyi"]
-    if (PYDIR / "virtbind_admin.pyi").exists():
-        files.append(PYDIR / "virtbind_admin.pyi")
+    for extra in ("virtbind_admin.pyi", "compat/libvirtmod.pyi", "compat/libvirtmod_qemu.pyi",
+                  "compat/libvirtmod_lxc.pyi"):
+        if (PYDIR / extra).exists():
+            files.append(PYDIR / extra)
     assert len(EXAMPLES) >= 4
     rc, out = run_mypy(files, cache)
     assert rc == 0, out
