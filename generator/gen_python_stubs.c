@@ -604,28 +604,6 @@ static void emitDef(vbBuf *b, const stFn *s, const char *indent, bool method)
     vbBufPrintf(b, ") -> %s: ...\n", s->ret);
 }
 
-/* Event strings libvirt may pass as NULL (None in Python): remote_string,
- * not remote_nonnull_string, in libvirt's remote protocol; the model does not
- * say it (a candidate for the annotations file). */
-static bool eventStringNullable(const vbFunction *ft, const vbArg *a)
-{
-    static const struct {
-        const char *ft, *arg;
-    } nullable[] = {
-        { "virConnectDomainEventBlockThresholdCallback", "path" },
-        { "virConnectDomainEventDiskChangeCallback", "newSrcPath" },
-        { "virConnectDomainEventDiskChangeCallback", "oldSrcPath" },
-        { "virConnectDomainEventMetadataChangeCallback", "nsuri" },
-        { "virConnectDomainQemuMonitorEventCallback", "details" },
-    };
-    if (a->nullable)
-        return true;
-    for (size_t i = 0; i < sizeof(nullable) / sizeof(nullable[0]); i++)
-        if (strcmp(nullable[i].ft, ft->name) == 0 && strcmp(nullable[i].arg, a->name) == 0)
-            return true;
-    return false;
-}
-
 /* The callback type of one event ID: cb(conn, obj, payload..., opaque). */
 static char *eventCallbackType(const vbModel *m, const vbFunction *ft, const char *conn)
 {
@@ -648,7 +626,7 @@ static char *eventCallbackType(const vbModel *m, const vbFunction *ft, const cha
                  strcmp(a->ctype.base, "virDomainEventGraphicsSubject") == 0)
             vbBufAdd(&b, ", Optional[list[tuple[str, str]]]");
         else if (a->ctype.kind == VB_T_CHAR)
-            vbBufAdd(&b, eventStringNullable(ft, a) ? ", Optional[str]" : ", str");
+            vbBufAdd(&b, a->nullable ? ", Optional[str]" : ", str");
         else
             vbBufPrintf(&b, ", %s", scalarPy(a->ctype.kind));
     }
