@@ -319,6 +319,7 @@ static const struct {
     const char *pyname;   /* NULL: keep the C name */
     bool has_default;     /* None / 0 when omitted */
 } vbPyArgOverrides[] = {
+    { "virAdmConnectOpen", "name", NULL, true },   /* "NULL for default": open() */
     { "virConnectGetDomainCapabilities", "arch", NULL, true },
     { "virConnectGetDomainCapabilities", "emulatorbin", NULL, true },
     { "virConnectGetDomainCapabilities", "machine", NULL, true },

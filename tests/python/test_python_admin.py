@@ -173,6 +173,19 @@ def test_connect_and_servers(admin_uri):
     assert lines[1] == "error: Server not found: No server named 'nope'"
 
 
+def test_open_default_uri(admin_uri):
+    """open() with no name: libvirt-admin's default, LIBVIRT_ADMIN_DEFAULT_URI."""
+    env = dict(os.environ, PYTHONPATH=PYDIR, LIBVIRT_ADMIN_DEFAULT_URI=admin_uri)
+    r = subprocess.run([sys.executable, "-c", textwrap.dedent("""
+        import virtbind_admin as adm
+        print(adm.open().getURI())
+        print(adm.open(None, 0).getURI())
+        print(adm.open(name=None).getURI())
+    """)], env=env, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() == [admin_uri] * 3
+
+
 def test_threadpool_and_client_limits(admin_uri):
     out = ok("""
         import sys, virtbind_admin as adm
