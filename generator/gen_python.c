@@ -1688,8 +1688,10 @@ static bool evalFactor(vbPyEval *e, long long *out)
         if (!evalExpr(e, out))
             return false;
         evalSkip(e);
-        if (*e->p != ')')
+        if (!*e->p)
             return evalFail(e, "unbalanced parentheses");
+        if (*e->p != ')')
+            return evalFail(e, "'%c' is not an integer literal, a name, '(', '+' or '*'", *e->p);
         e->p++;
         return true;
     }
@@ -1721,8 +1723,10 @@ static bool evalFactor(vbPyEval *e, long long *out)
         if (mi >= 0) {
             char *why = NULL;
             ok = evalMacroValue(e->m, &e->m->macros[mi], e->depth + 1, out, &why);
-            if (!ok)
-                evalFail(e, "%s: %s", name, why ? why : "?");
+            if (!ok && why && strncmp(why, "via ", 4) == 0)
+                evalFail(e, "%s", why);   /* the innermost reason, once */
+            else if (!ok)
+                evalFail(e, "via %s: %s", name, why ? why : "?");
             free(why);
         } else if (ei >= 0) {
             *out = e->m->enums[ei].value;
