@@ -65,6 +65,9 @@ def test_libvirtmod_c_names():
     out = run("""
         import libvirt, libvirtmod, libvirtmod_qemu, libvirtmod_lxc, virtbind
         assert libvirt.libvirtmod is libvirtmod
+        import libvirt_qemu, libvirt_lxc
+        assert libvirt_qemu.libvirtmod_qemu is libvirtmod_qemu
+        assert libvirt_lxc.libvirtmod_lxc is libvirtmod_lxc
         c = libvirt.open('test:///default')
         d = c.lookupByName('test')
         assert libvirtmod.virDomainGetInfo(d)[:4] == d.info()[:4]

@@ -4,6 +4,7 @@ libvirt-python does not bind (virtbind's shapes, docs/python.md)."""
 import virtbind as _virtbind
 
 from libvirt import libvirtError  # noqa: F401 - libvirt_lxc re-exports it
+import libvirtmod_lxc  # noqa: E402,F401 - as in libvirt-python: the C-named functions
 
 lxcOpenNamespace = _virtbind.lxcOpenNamespace
 lxcEnterCGroup = _virtbind.lxcEnterCGroup

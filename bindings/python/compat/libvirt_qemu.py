@@ -5,6 +5,7 @@ constants, with libvirt-python's signatures."""
 import virtbind as _virtbind
 
 from libvirt import libvirtError  # noqa: F401 - libvirt_qemu re-exports it
+import libvirtmod_qemu  # noqa: E402,F401 - as in libvirt-python: the C-named functions
 
 qemuMonitorCommand = _virtbind.qemuMonitorCommand
 qemuAgentCommand = _virtbind.qemuAgentCommand
