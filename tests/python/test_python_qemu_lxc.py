@@ -179,3 +179,113 @@ def test_lxc_extras_are_not_in_python3_libvirt():
         print(hasattr(libvirt_lxc, 'lxcEnterNamespace'), hasattr(libvirt_lxc, 'lxcEnterSecurityLabel'))
     """, [REF])
     assert out == "False False"
+
+
+# ------------------------------------- a stub libvirt-qemu: the callback paths
+
+# VIRTBIND_LIBVIRT_QEMU_SO points virtbind at this library instead of
+# libvirt-qemu.so.0: it delivers a monitor event from inside the register
+# call (libvirt calls the callback from its event loop thread; any thread
+# without the GIL is the same for the trampoline) and returns a pipe's read
+# end from qemuMonitorCommandWithFiles.
+QEMU_STUB_C = r"""
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+typedef void (*cb_t)(void *, void *, const char *, long long, unsigned int, const char *, void *);
+typedef void (*ff_t)(void *);
+static void *g_opaque;
+static ff_t g_free;
+int virConnectDomainQemuMonitorEventRegister(void *conn, void *dom, const char *event, cb_t cb,
+                                             void *opaque, ff_t ff, unsigned int flags)
+{
+    cb(conn, dom, event ? event : "ANY", 1234567890LL, 42, flags ? NULL : "{\"x\":1}", opaque);
+    g_opaque = opaque;
+    g_free = ff;
+    return 7;
+}
+int virConnectDomainQemuMonitorEventDeregister(void *conn, int id)
+{
+    (void)conn;
+    if (id != 7 || !g_free)
+        return -1;
+    g_free(g_opaque);
+    g_free = NULL;
+    return 0;
+}
+int virDomainQemuMonitorCommandWithFiles(void *dom, const char *cmd, unsigned int ninfiles,
+                                         int *infiles, unsigned int *noutfiles, int **outfiles,
+                                         char **result, unsigned int flags)
+{
+    int p[2];
+    (void)dom; (void)flags;
+    if (pipe(p) < 0 || write(p[1], "hello", 5) != 5)
+        return -1;
+    close(p[1]);
+    *outfiles = malloc(sizeof(int));
+    (*outfiles)[0] = p[0];
+    *noutfiles = 1;
+    return asprintf(result, "%s:%u:%d", cmd, ninfiles, ninfiles ? infiles[ninfiles - 1] : -1) < 0
+           ? -1 : 0;
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def qemu_stub(tmp_path_factory):
+    d = tmp_path_factory.mktemp("qemustub")
+    (d / "stub.c").write_text(QEMU_STUB_C)
+    so = d / "libvirt-qemu-stub.so"
+    subprocess.run(["gcc", "-shared", "-fPIC", "-o", str(so), str(d / "stub.c")], check=True)
+    return str(so)
+
+
+def test_qemu_monitor_event_callback_and_files(qemu_stub):
+    env = dict(os.environ, PYTHONPATH=PYDIR, VIRTBIND_LIBVIRT_QEMU_SO=qemu_stub)
+    code = textwrap.dedent("""
+        import gc, sys, weakref, virtbind
+        c = virtbind.open('test:///default')
+        d = c.lookupByName('test')
+        seen = []
+        class Op:
+            pass
+        op = Op()
+        ref = weakref.ref(op)
+        def cb(*args):
+            seen.append(args)
+        cid = virtbind.qemuMonitorEventRegister(c, d, 'STOP', cb, op)
+        assert cid == 7
+        conn, dom, event, secs, micros, details, opaque = seen[0]
+        assert conn is c and opaque is op
+        assert isinstance(dom, virtbind.virDomain) and dom.name() == 'test'
+        assert (event, secs, micros, details) == ('STOP', 1234567890, 42, '{"x":1}')
+        assert virtbind.qemuMonitorEventDeregister(c, 7) is None
+        virtbind.qemuMonitorEventRegister(c, None, None, cb, None, 1)
+        assert seen[1][1:] == (None, 'ANY', 1234567890, 42, None, None)
+        virtbind.qemuMonitorEventDeregister(c, 7)
+        del op, seen, opaque, conn, dom
+        gc.collect()
+        assert ref() is None, 'the registration did not release opaque'
+        try:
+            virtbind.qemuMonitorEventDeregister(c, 8)
+        except virtbind.libvirtError as e:
+            print('deregister error:', e)
+        def boom(*a):
+            raise RuntimeError('in the callback')
+        virtbind.qemuMonitorEventRegister(c, d, 'X', boom, None)   # reported, not raised
+        res, files = virtbind.qemuMonitorCommandWithFiles(d, 'cmd', [0, 2], 0)
+        assert res == 'cmd:2:2', res
+        assert len(files) == 1 and files[0].mode == 'rb'
+        assert files[0].read() == b'hello'
+        files[0].close()
+        res, files = virtbind.qemuMonitorCommandWithFiles(d, 'x')
+        assert res == 'x:0:-1'
+        print('ok')
+    """)
+    r = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                       timeout=60)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert r.stdout.splitlines() == [
+        "deregister error: virConnectDomainQemuMonitorEventDeregister() failed", "ok"]
+    assert "RuntimeError: in the callback" in r.stderr
