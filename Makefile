@@ -273,14 +273,15 @@ check-typedparams: typedparams-tests
 # Benchmarks (bench/, issue #8): `make bench` compares a C program calling
 # libvirt directly, python3-libvirt and virtbind on test:///default, prints one
 # table and writes $(BUILD)/bench/results.json (docs/performance.md).  Not a
-# test: never part of `make check`.  BENCH_ARGS passes options to bench/run.py
-# (default --rounds 7 --runs 3); BENCH_TASKSET="taskset -c 1" prefixes every
-# measured command.
+# test: never part of `make check`.  It measures the module `make python` built
+# (it does not rebuild it: run `make demo python` first).  BENCH_ARGS passes
+# options to bench/run.py (default --rounds 7 --runs 3; --virtbind-path DIR for
+# another build); BENCH_TASKSET="taskset -c 1" prefixes every measured command.
 BENCH_C     := $(BUILD)/bench/bench_c
 BENCH_ARGS  ?=
 
 .PHONY: bench
-bench: $(BENCH_C) python $(GEN)
+bench: $(BENCH_C)
 	@BUILD=$(abspath $(BUILD)) $(PYTHON) bench/run.py $(BENCH_ARGS)
 
 $(BENCH_C): bench/bench_c.c $(VBT_HEADERS) $(VBT_STATIC)

@@ -7,7 +7,7 @@
  *
  *   bench_c calibrate [ROW...]           -> {"n": {row: N}}
  *   bench_c run ROW=N... [--runs K]      -> {"us": {row: [us per call]...}}
- *   bench_c memory [COUNT]               -> {"rss_bytes_per_object": x}
+ *   bench_c memory [COUNT]               -> {"heap_bytes_per_object": x, ...}
  *
  * A run of a row is N calls timed as a whole (N calibrated to ~50 ms); a warm-up run of N/10 calls
  * (at least 1) precedes the timed runs.  For "events" N counts events and the
@@ -20,6 +20,7 @@
 #include <libvirt/virterror.h>
 #include <virtbind/typedparams.h>
 
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -338,19 +339,26 @@ static long rss_bytes(void)
     return res * sysconf(_SC_PAGESIZE);
 }
 
-/* RSS growth over COUNT lookups kept alive (a fresh process: nothing freed
- * before that the allocator could hand back) */
+static long heap_bytes(void)
+{
+    struct mallinfo2 mi = mallinfo2();
+    return (long)(mi.uordblks + mi.hblkhd);
+}
+
+/* Growth of the malloc heap (glibc's in-use bytes: exact, unlike RSS) and of
+ * RSS over COUNT lookups kept alive. */
 static void memory(long count)
 {
     virDomainPtr *objs = calloc((size_t)count, sizeof(*objs));
     if (!objs)
         die("calloc");
-    long before = rss_bytes();
+    long rss0 = rss_bytes(), heap0 = heap_bytes();
     for (long i = 0; i < count; i++)
         if (!(objs[i] = virDomainLookupByName(conn, DOMNAME)))
             die("virDomainLookupByName");
-    long after = rss_bytes();
-    printf("{\"rss_bytes_per_object\": %.1f}\n", (double)(after - before) / (double)count);
+    long heap1 = heap_bytes(), rss1 = rss_bytes();
+    printf("{\"heap_bytes_per_object\": %.1f, \"rss_bytes_per_object\": %.1f}\n",
+           (double)(heap1 - heap0) / (double)count, (double)(rss1 - rss0) / (double)count);
     for (long i = 0; i < count; i++)
         virDomainFree(objs[i]);
     free(objs);

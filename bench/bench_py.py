@@ -3,8 +3,7 @@
 
     bench_py.py IMPL calibrate [ROW...]         -> {"n": {row: N}}
     bench_py.py IMPL run ROW=N... [--runs K]     -> {"us": {row: [us per call]...}}
-    bench_py.py IMPL memory [COUNT]              -> {"rss_bytes_per_object": x,
-                                                     "tracemalloc_bytes_per_object": y}
+    bench_py.py IMPL memory [COUNT]              -> {"heap_bytes_per_object": x, ...}
 
 IMPL is `libvirt` (python3-libvirt, the Debian package) or `virtbind`
 (build/python, or $VIRTBIND_PATH).  Both run the same code below, written as an
@@ -12,7 +11,9 @@ application would (`conn.lookupByName(name)`, attribute lookups included), on
 the same setup as bench_c.c: default event loop registered, then
 test:///default opened, the domain "test" looked up, a lifecycle callback
 registered.  GC stays enabled.  Each row: a warm-up run of N/10 calls, then K
-timed runs of N calls (time.perf_counter around the whole loop).
+timed runs of N calls (time.perf_counter around the whole loop).  The
+*.typed rows use the binding's typed-parameter classes (IMPL.typed, e.g.
+virtbind.typed.get_memory_parameters(dom, 0)) when it has them.
 """
 import json
 import os
@@ -52,6 +53,19 @@ class Bench:
             "lookupByName_fail": self.row_lookupByName_fail,
             "create_destroy": self.row_create_destroy,
         }
+        # typed-parameter classes (virtbind.typed), when the binding has them
+        try:
+            import importlib
+            self.typed = importlib.import_module(lv.__name__ + ".typed")
+        except ImportError:
+            self.typed = None
+        if self.typed is not None:
+            self.rows.update({
+                "memoryParameters.typed": self.row_memoryParameters_typed,
+                "schedulerParameters.typed": self.row_schedulerParameters_typed,
+                "blkioParameters.typed": self.row_blkioParameters_typed,
+                "getAllDomainStats.typed": self.row_getAllDomainStats_typed,
+            })
         self.has_events = all(hasattr(lv, f) for f in
                               ("virEventRegisterDefaultImpl", "virEventRunDefaultImpl")) \
             and hasattr(lv.virConnect, "domainEventRegisterAny")
@@ -169,6 +183,34 @@ class Bench:
             t += time.perf_counter() - t0
         return t
 
+    def row_memoryParameters_typed(self, n):
+        dom, get = self.dom, self.typed.get_memory_parameters
+        t0 = time.perf_counter()
+        for _ in range(n):
+            get(dom, 0)
+        return time.perf_counter() - t0
+
+    def row_schedulerParameters_typed(self, n):
+        dom, get = self.dom, self.typed.get_scheduler_parameters
+        t0 = time.perf_counter()
+        for _ in range(n):
+            get(dom)
+        return time.perf_counter() - t0
+
+    def row_blkioParameters_typed(self, n):
+        dom, get = self.dom, self.typed.get_blkio_parameters
+        t0 = time.perf_counter()
+        for _ in range(n):
+            get(dom, 0)
+        return time.perf_counter() - t0
+
+    def row_getAllDomainStats_typed(self, n):
+        conn, get = self.conn, self.typed.get_all_domain_stats
+        t0 = time.perf_counter()
+        for _ in range(n):
+            get(conn)
+        return time.perf_counter() - t0
+
     def calibrate(self, fn, target=0.05):
         n = BATCH
         t = fn(n)
@@ -184,26 +226,55 @@ def rss_bytes():
         return int(f.read().split()[1]) * os.sysconf("SC_PAGESIZE")
 
 
+def malloc_bytes():
+    """glibc's in-use bytes (mallinfo2: uordblks + hblkhd): libvirt's objects
+    and whatever Python takes from malloc directly."""
+    import ctypes
+
+    class MallInfo2(ctypes.Structure):
+        _fields_ = [(n, ctypes.c_size_t) for n in (
+            "arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks",
+            "uordblks", "fordblks", "keepcost")]
+    libc = ctypes.CDLL(None)
+    libc.mallinfo2.restype = MallInfo2
+    mi = libc.mallinfo2()
+    return mi.uordblks + mi.hblkhd
+
+
 def memory(b, count):
-    """RSS growth (libvirt's objects + the wrappers) and Python-heap growth
-    (tracemalloc: the wrappers only) per virDomain kept alive."""
+    """Per virDomain kept alive (the list holding them allocated beforehand):
+    malloc-heap growth (libvirt's object; exact) plus Python-heap growth
+    (tracemalloc: the wrapper; measured in a second pass, since tracemalloc's
+    own bookkeeping is malloc'd); and RSS growth (noisy: freed memory is
+    reused)."""
     import gc
     import tracemalloc
     conn = b.conn
+    malloc_bytes()   # load ctypes and libc before measuring
+    listsize = sys.getsizeof([None] * count)
+    # pass 1: RSS and malloc (tracemalloc off: its own bookkeeping is malloc'd)
     gc.collect()
-    before = rss_bytes()
-    objs = [conn.lookupByName(DOMNAME) for _ in range(count)]
-    rss = (rss_bytes() - before) / count
+    objs = [None] * count
+    rss0, heap0 = rss_bytes(), malloc_bytes()
+    for i in range(count):
+        objs[i] = conn.lookupByName(DOMNAME)
+    heap1, rss1 = malloc_bytes(), rss_bytes()
     del objs
+    # pass 2: the Python heap
     gc.collect()
     tracemalloc.start()
-    base = tracemalloc.get_traced_memory()[0]
-    objs = [conn.lookupByName(DOMNAME) for _ in range(count)]
-    # the list itself (8 bytes a slot) is not part of the object
-    traced = (tracemalloc.get_traced_memory()[0] - base - sys.getsizeof(objs)) / count
+    objs = [None] * count
+    traced0 = tracemalloc.get_traced_memory()[0]
+    for i in range(count):
+        objs[i] = conn.lookupByName(DOMNAME)
+    traced1 = tracemalloc.get_traced_memory()[0]
     tracemalloc.stop()
     del objs
-    return {"rss_bytes_per_object": rss, "tracemalloc_bytes_per_object": traced}
+    rss = (rss1 - rss0) / count
+    c_heap = (heap1 - heap0) / count
+    py_heap = (traced1 - traced0) / count
+    return {"heap_bytes_per_object": c_heap + py_heap, "malloc_bytes_per_object": c_heap,
+            "tracemalloc_bytes_per_object": py_heap, "rss_bytes_per_object": rss}
 
 
 def main(argv):
