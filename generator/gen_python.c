@@ -347,7 +347,7 @@ static void classify(vbPyGen *g, int fi)
         skipf(p, "%s", vbPyAdminReason);
         return;
     }
-    if (f->src != VB_SRC_ADMIN && g->admin) {
+    if (f->src != VB_SRC_ADMIN && g->admin && !vbPyAdminAlsoBinds(f->name)) {
         p->absent = true;   /* the main module's */
         return;
     }

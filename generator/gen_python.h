@@ -19,6 +19,9 @@ char *vbPyMethodName(const vbModel *m, int fn, int host);
 /* Parent-getter name: virDomainGetConnect -> "connect". malloc'd. */
 char *vbPyGetterName(const vbModel *m, int fn);
 
+/* Main-API functions the admin module binds as well (the event loop). */
+bool vbPyAdminAlsoBinds(const char *cname);
+
 /* Why a function is deliberately left out for now, or NULL. */
 const char *vbPyDeferredReason(const char *cname);
 

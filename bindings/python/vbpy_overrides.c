@@ -2343,3 +2343,74 @@ VBPY_HW(virDomainLxcEnterSecurityLabel)
         return vbpyErrRaise(&err, "virDomainLxcEnterSecurityLabel");
     return Py_BuildValue("[sO]", oldlabel.label, oldlabel.enforcing ? Py_True : Py_False);
 }
+
+/* ------------------------------------------------------------------ admin */
+
+/* virtbind_admin: conn.registerCloseCallback(cb, opaque) -> 0; cb(conn,
+ * reason, opaque) when the admin connection closes (needs the event loop:
+ * virtbind_admin.virEventRegisterDefaultImpl + virEventRunDefaultImpl). */
+static void vbpyAdmCloseCallback(virAdmConnectPtr conn, int reason, void *opaque)
+{
+    (void)conn;
+    vbpyEventData *d = opaque;
+    PyGILState_STATE st = PyGILState_Ensure();
+    vbpyEventCall(d, Py_BuildValue("(OiO)", d->conn, reason, d->opaque));
+    PyGILState_Release(st);
+}
+
+VBPY_HW(virAdmConnectRegisterCloseCallback)
+{
+    static const char *const kwlist[] = { "cb", "opaque", NULL };
+    PyObject *argv[2];
+    if (vbpyParseArgs("registerCloseCallback", args, nargs, kwnames, kwlist, 2, 2, argv) < 0)
+        return NULL;
+    virAdmConnectPtr conn = vbpySelf(self);
+    if (!conn)
+        return NULL;
+    if (!PyCallable_Check(argv[0])) {
+        PyErr_SetString(PyExc_TypeError, "argument 'cb' must be callable");
+        return NULL;
+    }
+    __typeof__(virAdmConnectRegisterCloseCallback) *fn =
+        VBPY_RESOLVE_NAMED(virAdmConnectRegisterCloseCallback);
+    if (!fn)
+        return NULL;
+    vbpyEventData *d = vbpyEventDataNew(self, ((vbpyObject *)self)->cls, argv[0], argv[1]);
+    if (!d)
+        return NULL;
+    int ret;
+    vbpyErr err = { .set = false };
+    Py_BEGIN_ALLOW_THREADS
+    ret = fn(conn, vbpyAdmCloseCallback, d, vbpyEventFree);
+    if (ret == -1)
+        vbpyErrCapture(&err);
+    Py_END_ALLOW_THREADS
+    if (ret == -1) {
+        vbpyEventFree(d);
+        return vbpyErrRaise(&err, "virAdmConnectRegisterCloseCallback");
+    }
+    return PyLong_FromLong(ret);
+}
+
+VBPY_HW(virAdmConnectUnregisterCloseCallback)
+{
+    if (vbpyParseArgs("unregisterCloseCallback", args, nargs, kwnames, NULL, 0, 0, NULL) < 0)
+        return NULL;
+    virAdmConnectPtr conn = vbpySelf(self);
+    if (!conn)
+        return NULL;
+    __typeof__(virAdmConnectUnregisterCloseCallback) *fn =
+        VBPY_RESOLVE_NAMED(virAdmConnectUnregisterCloseCallback);
+    if (!fn)
+        return NULL;
+    int ret;
+    vbpyErr err = { .set = false };
+    Py_BEGIN_ALLOW_THREADS
+    ret = fn(conn, vbpyAdmCloseCallback);
+    if (ret == -1)
+        vbpyErrCapture(&err);
+    Py_END_ALLOW_THREADS
+    if (ret == -1)
+        return vbpyErrRaise(&err, "virAdmConnectUnregisterCloseCallback");
+    Py_RETURN_NONE;
+}

@@ -289,6 +289,8 @@ int vbpyModuleInit(PyObject *module, const vbpyModuleInfo *info);
 #define VBPY_HW(cname) \
     PyObject *vbpy_hw_##cname(PyObject *self, PyObject *const *args, Py_ssize_t nargs, \
                               PyObject *kwnames)
+VBPY_HW(virAdmConnectRegisterCloseCallback);
+VBPY_HW(virAdmConnectUnregisterCloseCallback);
 VBPY_HW(virConnectDomainEventDeregister);
 VBPY_HW(virConnectDomainQemuMonitorEventRegister);
 VBPY_HW(virConnectDomainEventRegister);
