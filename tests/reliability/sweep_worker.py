@@ -1,0 +1,521 @@
+"""tests/reliability/sweep_worker.py — the child process of the bad-input sweep
+(tests/python/test_sweep_inputs.py).
+
+For every entry of ``virtbind.__virtbind_manifest__`` (100% of the bound
+functions and methods) it derives the signature from the binding's own
+tables — the generated stubs ``virtbind/__init__.pyi`` (parameter names,
+annotations, defaults) — and calls the function with:
+
+* each parameter in turn replaced by a bad value (wrong types, None, negative
+  and huge integers, str with NUL, bytes for str, a printf format probe, bad
+  dicts/lists/callables), the other parameters plausible;
+* too few / too many positional arguments, an unknown keyword, a duplicate
+  keyword;
+* a method called unbound with a wrong ``self`` (None, an object of another
+  class);
+* virConnect methods on a ``close()``d connection; methods of objects whose
+  connection was ``close()``d (plausible arguments);
+
+plus typed-parameter dicts (every field a getter returns, with wrong types,
+unknown fields) and event registration (non-callable callbacks, bad IDs, double
+deregistration, unknown callback IDs).
+
+Only Python exceptions of the allowed kinds may come out: TypeError,
+OverflowError, ValueError, LookupError (unknown typed-parameter field, the
+binding's documented contract), libvirtError — or a normal return.  Anything
+else is recorded as a finding; a crash or hang kills the process and the parent
+names the last call from the progress lines.
+
+Protocol: progress lines on stderr, ``@ INDEX NAME CASE`` before every call;
+at the end one JSON object on stdout (counts and findings).  ``--start N``
+resumes at the Nth manifest entry (the parent restarts after a crash).
+``--only NAME,...`` limits the sweep to those C names.
+
+Run from a scratch directory: plausible string arguments are relative paths
+("x"), and some calls (dom.save, dom.coreDump) write files there.  No network:
+URIs are test:///... only.
+"""
+import argparse
+import ast
+import faulthandler
+import gc
+import json
+import os
+import sys
+
+import virtbind
+
+V = virtbind
+URI = "test:///default"
+VERBOSE = os.environ.get("VB_SWEEP_VERBOSE") == "1"
+HANG_S = int(os.environ.get("VB_SWEEP_HANG_S", "30"))
+
+# Functions not called at all, with the reason (they block or would take the
+# process down by design).  Everything else in the manifest is swept.
+SKIP = {}
+# Swept only with cases that fail in argument parsing (wrong arity, unknown
+# keyword): a valid call would block.
+NO_VALID_CALL = {
+    "virEventRunDefaultImpl": "a valid call blocks until an event arrives (runs the loop once)",
+}
+# Called last: they change process-global state for every later call.
+LAST = ("virEventRegisterImpl", "virEventRegisterDefaultImpl", "virSetErrorFunc")
+# Parameters that are URIs: plausible and probe values stay on the test driver
+# so that nothing resolves host names or connects anywhere.
+URI_PARAMS = {"name", "uri", "dconnuri", "duri", "miguri"}
+URI_FUNCS = {"open", "openReadOnly", "openAuth"}
+
+ALLOWED = (TypeError, OverflowError, ValueError, LookupError, V.libvirtError)
+
+# ------------------------------------------------------------ the tables
+
+def stub_path():
+    return os.path.join(os.path.dirname(V.__file__), "__init__.pyi")
+
+
+def load_signatures():
+    """{"virDomain.info": [(name, annotation, has_default)], "open": [...]}
+    from the generated stubs (first overload wins)."""
+    tree = ast.parse(open(stub_path()).read())
+    sigs = {}
+
+    def params(fn, method):
+        a = fn.args
+        args = a.args[1:] if method else a.args
+        ndef = len(a.defaults)
+        out = []
+        for i, p in enumerate(args):
+            ann = ast.unparse(p.annotation) if p.annotation is not None else "Any"
+            out.append((p.arg, ann, i >= len(args) - ndef))
+        return out
+
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef):
+            sigs.setdefault(node.name, params(node, False))
+        elif isinstance(node, ast.ClassDef):
+            for f in node.body:
+                if isinstance(f, ast.FunctionDef):
+                    sigs.setdefault(node.name + "." + f.name, params(f, True))
+    return sigs
+
+
+# ------------------------------------------------------------ environment
+
+def cb(*a):
+    return 0
+
+
+class Env:
+    """Objects of every class test:///default can give, on a new connection.
+    All released (and the connection closed) by close(), so that the shared
+    in-process test driver starts afresh for the next function."""
+
+    def __init__(self):
+        c = self.conn = V.open(URI)
+        self.objs = {"virConnect": c}
+        d = c.lookupByName("test")
+        self.objs["virDomain"] = d
+        self.objs["virNetwork"] = c.networkLookupByName("default")
+        pool = c.storagePoolLookupByName("default-pool")
+        self.objs["virStoragePool"] = pool
+        try:
+            self.objs["virStorageVol"] = pool.createXML(
+                "<volume><name>sweep.img</name><capacity>1048576</capacity></volume>", 0)
+        except V.libvirtError:  # the driver's state outlived the last Env
+            self.objs["virStorageVol"] = pool.storageVolLookupByName("sweep.img")
+        self.objs["virInterface"] = c.listAllInterfaces()[0]
+        self.objs["virNodeDevice"] = c.listAllDevices()[0]
+        self.objs["virStream"] = c.newStream(0)
+        # a checkpoint and a snapshot cannot share a domain: a second one
+        d2 = c.createXML("<domain type='test'><name>sn</name><memory>1024</memory>"
+                         "<os><type>hvm</type></os></domain>", 0)
+        self.objs["virDomainSnapshot"] = d2.snapshotCreateXML(
+            "<domainsnapshot><name>s1</name></domainsnapshot>", 0)
+        self.objs["virDomainCheckpoint"] = d.checkpointCreateXML(
+            "<domaincheckpoint><name>c1</name></domaincheckpoint>", 0)
+        # virSecret, virNWFilter, virNWFilterBinding, virNetworkPort: the test
+        # driver has none (unsupported): only the wrong-self cases reach them.
+
+    def close(self):
+        for k in list(self.objs):
+            if k != "virConnect":
+                del self.objs[k]
+        try:
+            self.conn.close()
+        except Exception:
+            pass
+        self.objs.clear()
+        self.conn = None
+        gc.collect()
+
+
+CLASSES = sorted(
+    ["virConnect", "virDomain", "virNetwork", "virStoragePool", "virStorageVol",
+     "virInterface", "virNodeDevice", "virStream", "virDomainSnapshot",
+     "virDomainCheckpoint", "virSecret", "virNWFilter", "virNWFilterBinding",
+     "virNetworkPort"], key=len, reverse=True)
+
+
+def plausible(pname, ann, env, func):
+    """A value of the right type for parameter pname (annotation ann)."""
+    if pname in URI_PARAMS and (func in URI_FUNCS or "migrate" in func.lower()) and "str" in ann:
+        return URI
+    if "Callable" in ann:
+        return cb
+    for c in CLASSES:
+        if c in ann.replace("[", " ").replace("]", " ").replace(",", " ").split() or \
+           ann in (c, "Optional[%s]" % c):
+            o = env.objs.get(c)
+            if o is not None:
+                return o
+    if "Mapping" in ann or ann.startswith("dict"):
+        return {}
+    if "list" in ann or "tuple" in ann or "Sequence" in ann:
+        return []
+    if "bytes" in ann:
+        return b""
+    if "str" in ann:
+        return "x"
+    if "float" in ann:
+        return 0.0
+    if "bool" in ann:
+        return False
+    if "int" in ann:
+        return 0
+    return None
+
+
+class Other:
+    pass
+
+
+def bad_values(pname, ann, func):
+    """(label, value) pairs that are wrong for the parameter in some way."""
+    uri = pname in URI_PARAMS and (func in URI_FUNCS or "migrate" in func.lower())
+    vals = [
+        ("None", None),
+        ("object()", Other()),
+        ("float", 1.5),
+        ("int -1", -1),
+        ("int 2**31", 2 ** 31),
+        ("int 2**63", 2 ** 63),
+        ("int 2**64", 2 ** 64),
+        ("int -2**63-1", -2 ** 63 - 1),
+        ("str", "test:///nosuch" if uri else "nosuch"),
+        ("str NUL", "a\0b"),
+        ("str format", "test:///%s%n%x%s%n" if uri else "%s%n%x%s%n%p"),
+        ("str surrogate", "\udcff"),
+        ("bytes", b"x"),
+        ("list", [1, "x", None]),
+        ("list of None", [None]),
+        ("tuple of bool", (True, 2, "x")),
+        ("dict unknown key", {"nosuch.field": 1}),
+        ("dict non-str key", {1: 1}),
+        ("dict bad value", {"weight": Other()}),
+        ("dict NUL key", {"a\0b": 1}),
+        ("callable", cb),
+        ("bool", True),
+    ]
+    return vals
+
+
+# ------------------------------------------------------------ calling
+
+class Sweep:
+    def __init__(self):
+        self.calls = 0
+        self.outcomes = {}
+        self.findings = []
+        self.per_func = {}
+        self.cur = None
+
+    def call(self, idx, fname, case, f, args, kwargs=None):
+        sys.stderr.write("@ %d %s %s\n" % (idx, fname, case))
+        sys.stderr.flush()
+        self.calls += 1
+        self.per_func[fname] = self.per_func.get(fname, 0) + 1
+        try:
+            r = f(*args, **(kwargs or {}))
+            kind = "returned"
+            del r
+        except ALLOWED as e:
+            kind = type(e).__name__
+        except BaseException as e:  # noqa: B902 - everything else is a finding
+            kind = type(e).__name__
+            self.findings.append({"func": fname, "case": case, "exception": kind,
+                                  "message": str(e)[:300]})
+        self.outcomes[kind] = self.outcomes.get(kind, 0) + 1
+        if VERBOSE:
+            sys.stderr.write("= %s\n" % kind)
+        return kind
+
+
+def target_of(pyname, env):
+    """(bound callable or None, unbound callable, class name or None)."""
+    if "." in pyname:
+        cls, meth = pyname.split(".", 1)
+        ctype = getattr(V, cls)
+        unbound = getattr(ctype, meth)
+        obj = env.objs.get(cls)
+        return (getattr(obj, meth) if obj is not None else None), unbound, cls
+    f = getattr(V, pyname)
+    return f, None, None
+
+
+def sweep_function(sw, idx, cname, pyname, sigs):
+    env = Env()
+    try:
+        sig = sigs.get(pyname)
+        if sig is None:
+            sw.findings.append({"func": cname, "case": "signature",
+                                "exception": "no stub", "message": pyname})
+            sig = []
+        bound, unbound, cls = target_of(pyname, env)
+        tag = "%s (%s)" % (cname, pyname)
+        nreq = sum(1 for _, _, d in sig if not d)
+        base = [plausible(n, a, env, pyname) for n, a, _ in sig]
+
+        if bound is not None:
+            # each parameter wrong in turn
+            for i, (pn, ann, _) in enumerate(sig):
+                for label, bad in bad_values(pn, ann, pyname):
+                    args = list(base)
+                    args[i] = bad
+                    sw.call(idx, tag, "arg %s=%s" % (pn, label), bound, args)
+            # arity and keywords
+            if nreq > 0:
+                sw.call(idx, tag, "too few args", bound, base[:nreq - 1])
+            sw.call(idx, tag, "too many args", bound, base + [0, "x"])
+            sw.call(idx, tag, "unknown keyword", bound, base[:nreq], {"nosuch_kw": 1})
+            if sig:
+                sw.call(idx, tag, "duplicate keyword", bound, base[:1], {sig[0][0]: base[0]})
+            if sig or cname not in NO_VALID_CALL:
+                sw.call(idx, tag, "all None", bound, [None] * len(sig))
+
+        if unbound is not None:
+            # wrong self
+            sw.call(idx, tag, "unbound self=None", unbound, [None] + base)
+            sw.call(idx, tag, "unbound self=object()", unbound, [Other()] + base)
+            other = env.objs["virDomain"] if cls != "virDomain" else env.objs["virNetwork"]
+            sw.call(idx, tag, "unbound self=other class", unbound, [other] + base)
+            sw.call(idx, tag, "unbound no self", unbound, [])
+
+        if cls is not None and cls in env.objs and pyname != "virConnect.close":
+            # the object's connection closed (a second connection so that env's stays usable)
+            c2 = V.open(URI)
+            if cls == "virConnect":
+                c2.close()
+                obj = c2
+                case = "on closed connection"
+            else:
+                obj = orphan(c2, cls, env)
+                c2.close()
+                case = "connection closed"
+            if obj is not None:
+                meth = getattr(obj, pyname.split(".", 1)[1])
+                args = [rebind(a, obj, env) for a in base]
+                sw.call(idx, tag, case, meth, args)
+                del meth, args
+            del obj, c2
+    finally:
+        env.close()
+
+
+def orphan(c2, cls, env):
+    """An object of class cls obtained from connection c2."""
+    try:
+        d = c2.lookupByName("test")
+        if cls == "virDomain":
+            return d
+        if cls == "virNetwork":
+            return c2.networkLookupByName("default")
+        if cls == "virStoragePool":
+            return c2.storagePoolLookupByName("default-pool")
+        if cls == "virStorageVol":
+            return c2.storageVolLookupByPath(env.objs["virStorageVol"].path())
+        if cls == "virInterface":
+            return c2.listAllInterfaces()[0]
+        if cls == "virNodeDevice":
+            return c2.listAllDevices()[0]
+        if cls == "virStream":
+            return c2.newStream(0)
+        if cls == "virDomainSnapshot":
+            return c2.lookupByName("sn").snapshotLookupByName("s1")
+        if cls == "virDomainCheckpoint":
+            return d.checkpointLookupByName("c1")
+    except (V.libvirtError, IndexError):  # an earlier call removed it
+        return None
+    return None
+
+
+def rebind(a, obj, env):
+    return a
+
+
+# ------------------------------------------------------------ typed parameters and events
+
+TP_BAD = [("str", "x"), ("None", None), ("2**64", 2 ** 64), ("-2**63-1", -2 ** 63 - 1),
+          ("-1", -1), ("float", 1.5), ("list", [1, 2]), ("bytes", b"x"), ("NUL str", "a\0b"),
+          ("object", Other()), ("dict", {}), ("bool", True)]
+
+
+def sweep_typed_params(sw):
+    env = Env()
+    c, d = env.conn, env.objs["virDomain"]
+    pairs = [
+        ("memoryParameters", "setMemoryParameters", d, ()),
+        ("blkioParameters", "setBlkioParameters", d, ()),
+        ("numaParameters", "setNumaParameters", d, ()),
+        ("schedulerParameters", "setSchedulerParameters", d, ()),
+        ("schedulerParametersFlags", "setSchedulerParametersFlags", d, ()),
+        ("interfaceParameters", "setInterfaceParameters", d, ("vnet0",)),
+        ("blockIoTune", "setBlockIoTune", d, ("vda",)),
+        ("perfEvents", "setPerfEvents", d, ()),
+        ("getMemoryParameters", "setMemoryParameters", c, ()),
+        ("getSEVInfo", None, c, ()),
+    ]
+    fields_total = 0
+    try:
+        for getter, setter, obj, extra in pairs:
+            try:
+                try:
+                    cur = getattr(obj, getter)(*extra, 0)
+                except TypeError:  # no flags argument
+                    cur = getattr(obj, getter)(*extra)
+            except V.libvirtError:
+                cur = {}
+            if not isinstance(cur, dict):
+                cur = {}
+            if setter is None or not hasattr(obj, setter):
+                continue
+            f = getattr(obj, setter)
+            tag = "typed-params %s.%s" % (type(obj).__name__, setter)
+            keys = sorted(cur) or ["weight"]
+            fields_total += len(keys)
+            for k in keys:
+                for label, bad in TP_BAD:
+                    sw.call(-1, tag, "field %s=%s" % (k, label), f, list(extra) + [{k: bad}, 0])
+            for label, bad in [("unknown field", {"nosuch_field": 1}),
+                               ("unknown + known", dict(cur, nosuch_field=1)),
+                               ("non-str key", {7: 1}),
+                               ("NUL key", {"a\0b": 1}),
+                               ("key too long", {"k" * 200: 1}),
+                               ("list value", {keys[0]: ["a", "b"]}),
+                               ("not a dict", [("weight", 1)]),
+                               ("dict subclass", type("D", (dict,), {})(cur))]:
+                sw.call(-1, tag, label, f, list(extra) + [bad, 0])
+            sw.call(-1, tag, "same values back", f, list(extra) + [cur, 0])
+    finally:
+        env.close()
+    return fields_total
+
+
+def sweep_events(sw, close_callbacks=True):
+    env = Env()
+    c, d = env.conn, env.objs["virDomain"]
+    tag = "events"
+    try:
+        for fam, obj, ids in [("domainEventRegisterAny", d, range(0, 27)),
+                              ("networkEventRegisterAny", env.objs["virNetwork"], range(0, 2)),
+                              ("storagePoolEventRegisterAny", env.objs["virStoragePool"], range(0, 2)),
+                              ("nodeDeviceEventRegisterAny", env.objs["virNodeDevice"], range(0, 2)),
+                              ("secretEventRegisterAny", None, range(0, 2))]:
+            reg = getattr(c, fam)
+            dereg = getattr(c, fam.replace("Register", "Deregister"))
+            for bad_cb_label, bad_cb in [("None", None), ("int", 1), ("str", "cb"), ("object", Other())]:
+                sw.call(-1, tag, "%s cb=%s" % (fam, bad_cb_label), reg, [obj, 0, bad_cb, None])
+            for bad_id in (-1, 10 ** 6, 2 ** 31, 2 ** 64, "0", None):
+                sw.call(-1, tag, "%s eventID=%r" % (fam, bad_id), reg, [obj, bad_id, cb, None])
+            sw.call(-1, tag, "%s obj=wrong class" % fam, reg, [c, 0, cb, None])
+            for eid in ids:
+                ids_ok = []
+                for _ in range(2):
+                    try:
+                        ids_ok.append(reg(obj, eid, cb, {"opaque": eid}))
+                    except (V.libvirtError, ValueError):  # not supported here
+                        pass
+                for cid in ids_ok:
+                    sw.call(-1, tag, "%s deregister id" % fam, dereg, [cid])
+                    sw.call(-1, tag, "%s deregister twice" % fam, dereg, [cid])
+            for bad in (-1, 0, 123456, 2 ** 31, 2 ** 64, None, "1"):
+                sw.call(-1, tag, "%s deregister unknown %r" % (fam, bad), dereg, [bad])
+        # legacy, close callback, stream callbacks, timers and handles
+        sw.call(-1, tag, "domainEventRegister non-callable", c.domainEventRegister, [None, None])
+        sw.call(-1, tag, "domainEventDeregister never registered", c.domainEventDeregister, [cb])
+        sw.call(-1, tag, "domainEventDeregister non-callable", c.domainEventDeregister, [5])
+        sw.call(-1, tag, "registerCloseCallback non-callable", c.registerCloseCallback, [3, None])
+        sw.call(-1, tag, "unregisterCloseCallback unregistered", c.unregisterCloseCallback, [])
+        if close_callbacks:
+            # (test:///default accepts a close callback and never releases it:
+            # not under valgrind, see docs/reliability.md)
+            sw.call(-1, tag, "registerCloseCallback", c.registerCloseCallback, [cb, None])
+            sw.call(-1, tag, "registerCloseCallback twice", c.registerCloseCallback, [cb, None])
+            sw.call(-1, tag, "unregisterCloseCallback", c.unregisterCloseCallback, [])
+            sw.call(-1, tag, "unregisterCloseCallback twice", c.unregisterCloseCallback, [])
+        st = env.objs["virStream"]
+        sw.call(-1, tag, "stream eventAddCallback non-callable", st.eventAddCallback, [1, None, None])
+        sw.call(-1, tag, "stream eventRemoveCallback none added", st.eventRemoveCallback, [])
+        sw.call(-1, tag, "stream eventRemoveCallback twice", st.eventRemoveCallback, [])
+        sw.call(-1, tag, "virEventAddTimeout non-callable", V.virEventAddTimeout, [10, "x", None])
+        sw.call(-1, tag, "virEventAddHandle non-callable", V.virEventAddHandle, [0, 1, 7, None])
+        sw.call(-1, tag, "virEventAddHandle bad fd", V.virEventAddHandle, [-1, 1, cb, None])
+        for bad in (-1, 0, 99999, 2 ** 64):
+            sw.call(-1, tag, "virEventRemoveTimeout %r" % bad, V.virEventRemoveTimeout, [bad])
+            sw.call(-1, tag, "virEventRemoveHandle %r" % bad, V.virEventRemoveHandle, [bad])
+            sw.call(-1, tag, "virEventUpdateTimeout %r" % bad, V.virEventUpdateTimeout, [bad, 5])
+            sw.call(-1, tag, "virEventUpdateHandle %r" % bad, V.virEventUpdateHandle, [bad, 1])
+    finally:
+        env.close()
+
+
+# ------------------------------------------------------------ main
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--start", type=int, default=0)
+    ap.add_argument("--only", default="")
+    ap.add_argument("--extras", action="store_true", help="typed params and events too")
+    ns = ap.parse_args()
+
+    faulthandler.enable()
+    # a stuck call dumps every thread's stack and exits: the parent reports it
+    sigs = load_signatures()
+    man = V.__virtbind_manifest__
+    order = sorted(man, key=lambda n: (n in LAST, LAST.index(n) if n in LAST else 0, n))
+    only = set(filter(None, ns.only.split(",")))
+    sw = Sweep()
+    swept, skipped = [], {}
+    for idx, cname in enumerate(order):
+        if idx < ns.start:
+            continue
+        if only and cname not in only:
+            continue
+        if cname in SKIP:
+            skipped[cname] = SKIP[cname]
+            continue
+        faulthandler.dump_traceback_later(HANG_S, exit=True)
+        if cname == os.environ.get("VB_SWEEP_CRASH_AT"):  # the test of the crash report
+            sys.stderr.write("@ %d %s injected crash\n" % (idx, cname))
+            sys.stderr.flush()
+            os.abort()
+        sweep_function(sw, idx, cname, man[cname], sigs)
+        swept.append(cname)
+    fields = 0
+    if ns.extras:
+        faulthandler.dump_traceback_later(HANG_S, exit=True)
+        fields = sweep_typed_params(sw)
+        faulthandler.dump_traceback_later(HANG_S, exit=True)
+        sweep_events(sw)
+    faulthandler.cancel_dump_traceback_later()
+    sys.stderr.write("@ done\n")
+    json.dump({"manifest": len(man), "order": order, "swept": swept, "skipped": skipped,
+               "limited": sorted(NO_VALID_CALL),
+               "calls": sw.calls, "outcomes": sw.outcomes, "findings": sw.findings,
+               "per_func": sw.per_func, "tp_fields": fields}, sys.stdout)
+    sys.stdout.flush()
+    # leave without running libvirt's/CPython's teardown twice
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    main()
