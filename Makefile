@@ -77,8 +77,15 @@ demo:
 check: build $(TEST_C_BIN) $(DEMO_BIN)
 	@BUILD=$(BUILD) bash tests/run-all.sh
 
+# check-valgrind: every suite with the C programs (unit tests, virtbind-gen in
+# the CLI tests, libvirtbind's tests) under valgrind, then the Python binding
+# under valgrind (tests/reliability/valgrind.sh: 300 soak cycles of every kind
+# of call + the bad-input sweep of 60 functions; VB_VALGRIND_PY="ROUNDS FUNCS"
+# resizes it), docs/reliability.md "Valgrind".
+VB_VALGRIND_PY ?= 300 60
 check-valgrind: build $(TEST_C_BIN) $(DEMO_BIN)
-	@BUILD=$(BUILD) VB_VALGRIND=1 bash tests/run-all.sh
+	@BUILD=$(BUILD) VB_VALGRIND=1 bash tests/run-all.sh; rc=$$?; \
+	 BUILD=$(BUILD) bash tests/reliability/valgrind.sh $(VB_VALGRIND_PY) && exit $$rc
 
 clean:
 	rm -rf $(BUILD)
@@ -287,3 +294,31 @@ bench: $(BENCH_C)
 $(BENCH_C): bench/bench_c.c $(VBT_HEADERS) $(VBT_STATIC)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(VBT_CFLAGS) -o $@ $< $(VBT_STATIC) $(VBT_LIBVIRT_LIBS)
+
+# ----------------------------------------------------------------------------
+# Reliability (issue #9, docs/reliability.md): sanitizers.
+# `make asan-build` rebuilds api-xml (libvbapixml.a), virtbind-gen,
+# virtbind-coverage, libvirtbind, the Python extension (package + admin
+# module) and the C unit tests with ASan + UBSan into $(ASAN_BUILD): a
+# sub-make with BUILD=$(ASAN_BUILD), SANITIZE (the api-xml/generator/coverage/
+# test rules compile and link with it) and CFLAGS (the python and libvirtbind
+# rules take only CFLAGS: they do not read SANITIZE; the extension is linked by
+# the same command, so -fsanitize in CFLAGS links it too).  The generator runs
+# under ASan (LeakSanitizer on) while it writes the IR, the C shim and the
+# Python sources.  `make check-asan` then runs tests/reliability/asan.sh:
+# virtbind-gen in every mode, the C unit tests, the CLI and coverage tests with
+# the ASan binaries, and the whole Python suite with the instrumented extension
+# (LD_PRELOAD of gcc's libasan + libtirpc; see the script).  ~2.5 min: make
+# check runs a subset (tests/python/test_sweep_sanitizers.py).
+ASAN_BUILD ?= $(BUILD)/asan
+ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+.PHONY: check-asan asan-build vb-test-c-bins
+vb-test-c-bins: $(TEST_C_BIN)
+
+asan-build:
+	@$(MAKE) --no-print-directory BUILD=$(ASAN_BUILD) SANITIZE="$(ASAN_FLAGS)" \
+	    CFLAGS="-O1 -g $(ASAN_FLAGS)" build python libvirtbind vb-test-c-bins
+
+check-asan: asan-build
+	@ASAN_BUILD=$(ASAN_BUILD) bash tests/reliability/asan.sh
