@@ -212,6 +212,16 @@ static int growArray(void **arr, bool **set, size_t *count, size_t newcount, siz
     return 0;
 }
 
+/* Typed-parameter strings may hold secrets (the SEV launch secret, identity
+ * fields): wipe them before the memory goes back to the allocator. */
+static void freeWiped(char *s)
+{
+    if (!s)
+        return;
+    explicit_bzero(s, strlen(s));
+    free(s);
+}
+
 void virtbindTPClear(const virtbindTPStruct *desc, void *obj)
 {
     if (!desc || !obj)
@@ -220,14 +230,14 @@ void virtbindTPClear(const virtbindTPStruct *desc, void *obj)
         const virtbindTPField *f = &desc->fields[i];
         if (f->kind == VIRTBIND_TP_SCALAR) {
             if (f->type == VIR_TYPED_PARAM_STRING)
-                free(*(char **)at(obj, f->value_offset));
+                freeWiped(*(char **)at(obj, f->value_offset));
             continue;
         }
         void *arr = *(void **)at(obj, f->value_offset);
         size_t count = *(size_t *)at(obj, f->count_offset);
         if (f->type == VIR_TYPED_PARAM_STRING && arr) {
             for (size_t j = 0; j < count; j++)
-                free(((char **)arr)[j]);
+                freeWiped(((char **)arr)[j]);
         }
         free(arr);
         if (f->set_offset != VIRTBIND_TP_NO_OFFSET)
