@@ -1450,6 +1450,10 @@ static void emitGetter(vbPyGen *g, int fi)
         f->name, p->pyname, m->classes[f->returns_cls].name);
 }
 
+static char *eventSnake(const char *cname, char **fam);
+static char *eventTPClass(const vbModel *m, const vbEventId *e);
+static size_t familyEvents(const vbModel *m, int fam, int **out);
+
 static void emitMethodDef(vbPyGen *g, int fi)
 {
     const vbPyFn *p = &g->fns[fi];
@@ -1458,7 +1462,45 @@ static void emitMethodDef(vbPyGen *g, int fi)
         OUT("    { \"%s\", VBPY_FASTCALL(vbpy_%s), METH_FASTCALL | METH_KEYWORDS, "
             "\"%s(%s, eventID, cb, opaque) -> callbackID\\n\\nC: %s\" },\n",
             p->pyname, f->name, p->pyname, f->args[1].name, f->name);
+        const vbModel *m = g->m;
+        int *ev;
+        size_t nev = familyEvents(m, f->event_family, &ev);
+        for (size_t i = 0; i < nev; i++) {
+            const char *cname = m->enums[m->events[ev[i]].enum_const].name;
+            char *sn = eventSnake(cname, NULL);
+            if (!sn)
+                continue;
+            char *tpc = eventTPClass(m, &m->events[ev[i]]);
+            OUT("    { \"%s_register\", VBPY_FASTCALL(vbpy_ev_%s), METH_FASTCALL | METH_KEYWORDS, "
+                "\"%s_register(callback, %s=None, opaque=None) -> callbackID\\n\\n"
+                "callback(conn, %s, payload...%s, opaque) on the event loop; %s.\\n"
+                "C: %s(conn, %s, %s, ...)\" },\n",
+                sn, cname, sn, f->args[1].name, f->args[1].name, tpc ? " (typed params: virtbind.typed)" : "",
+                "deregister with the family's _event_deregister(callbackID)", f->name,
+                f->args[1].name, cname);
+            free(tpc);
+            free(sn);
+        }
+        free(ev);
         return;
+    }
+    if (f->kind == VB_FN_EVENT_DEREGISTER && f->event_family >= 0 && p->kind == PF_STUB) {
+        const vbModel *m = g->m;
+        const vbEventFamily *ef = &m->families[f->event_family];
+        int *ev;
+        size_t nev = familyEvents(m, f->event_family, &ev);
+        char *fam = NULL;
+        char *sn = nev && ef->register_fn >= 0 && g->fns[ef->register_fn].kind == PF_EVENT_REGISTER &&
+                           isBound(&g->fns[ef->register_fn])
+                       ? eventSnake(m->enums[m->events[ev[0]].enum_const].name, &fam) : NULL;
+        if (sn)
+            OUT("    { \"%s_event_deregister\", VBPY_FASTCALL(vbpy_%s), METH_FASTCALL | METH_KEYWORDS, "
+                "\"%s_event_deregister(callbackID) -> None: ends a %s_event_*_register registration "
+                "(the same as %s)\" },\n",
+                fam, f->name, fam, fam, p->pyname);
+        free(sn);
+        free(fam);
+        free(ev);
     }
     if (p->kind == PF_CLOSE) {
         OUT("    { \"__enter__\", vbpy_%s_enter, METH_NOARGS, \"return self\" },\n", f->name);
@@ -1947,6 +1989,22 @@ static void emitManifest(vbPyGen *g)
         OUT("    { \"%s\", \"%s%s%s\" },\n", m->functions[p->fn].name,
             p->host >= 0 ? m->classes[p->host].name : "", p->host >= 0 ? "." : "", p->pyname);
     }
+    /* event:<ID> -> the typed registration method (virtbind-coverage counts events by these) */
+    for (size_t fi = 0; fi < m->nfunctions; fi++) {
+        const vbPyFn *p = &g->fns[fi];
+        if (p->kind != PF_EVENT_REGISTER || !isBound(p) || p->skip)
+            continue;
+        int *ev;
+        size_t nev = familyEvents(m, m->functions[fi].event_family, &ev);
+        for (size_t i = 0; i < nev; i++) {
+            const char *cname = m->enums[m->events[ev[i]].enum_const].name;
+            char *sn = eventSnake(cname, NULL);
+            if (sn)
+                OUT("    { \"event:%s\", \"virConnect.%s_register\" },\n", cname, sn);
+            free(sn);
+        }
+        free(ev);
+    }
     OUT("};\n\n");
     OUT("static const vbpyManifestEntry vbpy_internal[] = {\n");
     for (size_t k = 0; k < m->nfunctions; k++) {
@@ -2149,7 +2207,60 @@ static int cmpEventName(const void *a, const void *b, void *ctx)
                   m->enums[m->events[*(const int *)b].enum_const].name);
 }
 
-/* <family>EventRegisterAny(obj, eventID, cb, opaque) -> callbackID */
+/* "VIR_DOMAIN_EVENT_ID_LIFECYCLE" -> "domain_event_lifecycle" (malloc'd; NULL
+ * when the name has no _EVENT_ID_); *fam (optional) gets "domain". */
+static char *eventSnake(const char *cname, char **fam)
+{
+    const char *idp = strstr(cname, "_EVENT_ID_");
+    if (!idp || strncmp(cname, "VIR_", 4) != 0)
+        return NULL;
+    char *s = xasprintf("%.*s_event_%s", (int)(idp - cname - 4), cname + 4, idp + 10);
+    for (char *q = s; *q; q++)
+        *q = (char)(*q >= 'A' && *q <= 'Z' ? *q - 'A' + 'a' : *q);
+    if (fam) {
+        *fam = xasprintf("%.*s", (int)(strstr(s, "_event_") - s), s);
+    }
+    return s;
+}
+
+/* Position of the typed-parameter dict among the Python payload arguments
+ * (after conn, obj), or -1. */
+static int eventTPPos(const vbFunction *ft)
+{
+    int k = 0;
+    for (size_t a = 2; a + 1 < ft->nargs; a++) {
+        if (ft->args[a].role == VB_ROLE_LENGTH)
+            continue;
+        if (ft->args[a].role == VB_ROLE_TYPED_PARAMS)
+            return k;
+        k++;
+    }
+    return -1;
+}
+
+/* The class of virtbind.typed an event's typed parameters become. */
+static char *eventTPClass(const vbModel *m, const vbEventId *e)
+{
+    return e->tp_group >= 0 ? xasprintf("%sParams", m->tp_groups[e->tp_group].name) : NULL;
+}
+
+/* Sorted event IDs of family fam whose payload the trampolines convert. */
+static size_t familyEvents(const vbModel *m, int fam, int **out)
+{
+    int *ev = xcalloc(m->nevents + 1, sizeof(int));
+    size_t nev = 0;
+    for (size_t i = 0; i < m->nevents; i++)
+        if (m->events[i].family == fam && m->events[i].functype >= 0 &&
+            eventPayloadOk(&m->functypes[m->events[i].functype]))
+            ev[nev++] = (int)i;
+    qsort_r(ev, nev, sizeof(int), cmpEventName, (void *)m);
+    *out = ev;
+    return nev;
+}
+
+/* <family>EventRegisterAny(obj, eventID, cb, opaque) -> callbackID, and one
+ * typed method per event ID: conn.<family>_event_<id>_register(callback,
+ * obj=None, opaque=None) -> callbackID (docs/events.md). */
 static void emitEventRegister(vbPyGen *g, int fi)
 {
     const vbModel *m = g->m;
@@ -2158,44 +2269,32 @@ static void emitEventRegister(vbPyGen *g, int fi)
     const vbEventFamily *ef = &m->families[f->event_family];
     const char *objcls = m->classes[ef->object_class].name;
     const vbArg *obj = &f->args[1], *cbarg = &f->args[3];
-    OUT("/* %s (libvirt %s) -> %s.%s(%s, eventID, cb, opaque) */\n", f->name,
-        f->version ? f->version : "?", m->classes[p->host].name, p->pyname, obj->name);
-    OUT("static PyObject *\nvbpy_%s(PyObject *self, PyObject *const *args, Py_ssize_t nargs, "
-        "PyObject *kwnames)\n{\n"
-        "    static const char *const kwlist[] = { \"%s\", \"eventID\", \"cb\", \"opaque\", NULL };\n"
-        "    PyObject *argv[4];\n"
-        "    if (vbpyParseArgs(\"%s\", args, nargs, kwnames, kwlist, 4, 4, argv) < 0)\n"
-        "        return NULL;\n"
+    OUT("/* %s (libvirt %s): the shared registration */\n"
+        "static PyObject *\nvbpy_core_%s(PyObject *self, PyObject *objarg, int c_eventID, "
+        "PyObject *cb, PyObject *opaque, const char *fname)\n{\n"
         "    virConnectPtr c_conn = vbpySelf(self);\n    if (!c_conn)\n        return NULL;\n"
-        "    void *c_%s;\n    int c_eventID;\n"
-        "    if (vbpyToObject(argv[0], \"%s\", &vbpy_class_%s, true, &c_%s) < 0 ||\n"
-        "        vbpyToInt(argv[1], \"eventID\", &c_eventID) < 0)\n        return NULL;\n"
-        "    if (!PyCallable_Check(argv[2])) {\n"
-        "        PyErr_SetString(PyExc_TypeError, \"argument 'cb' must be callable\");\n"
+        "    void *c_%s;\n"
+        "    if (vbpyToObject(objarg, \"%s\", &vbpy_class_%s, true, &c_%s) < 0)\n        return NULL;\n"
+        "    if (!PyCallable_Check(cb)) {\n"
+        "        PyErr_Format(PyExc_TypeError, \"%%s: the callback must be callable\", fname);\n"
         "        return NULL;\n    }\n"
         "    %s c_cb;\n    switch (c_eventID) {\n",
-        f->name, obj->name, p->pyname, obj->name, obj->name, objcls, obj->name, cbarg->type);
-    int *ev = xcalloc(m->nevents, sizeof(int));
-    size_t nev = 0;
-    for (size_t i = 0; i < m->nevents; i++)
-        if (m->events[i].family == f->event_family)
-            ev[nev++] = (int)i;
-    qsort_r(ev, nev, sizeof(int), cmpEventName, (void *)m);
+        f->name, f->version ? f->version : "?", f->name, obj->name, obj->name, objcls, obj->name,
+        cbarg->type);
+    int *ev;
+    size_t nev = familyEvents(m, f->event_family, &ev);
     for (size_t i = 0; i < nev; i++) {
         const vbEventId *e = &m->events[ev[i]];
         const vbFunction *ft = &m->functypes[e->functype];
-        if (!eventPayloadOk(ft))
-            continue;
         OUT("    case %s:\n        c_cb = (%s)(void (*)(void))vbpy_event_%s;\n        break;\n",
             m->enums[e->enum_const].name, cbarg->type, ft->name);
     }
-    free(ev);
     OUT("    default:\n"
-        "        PyErr_Format(PyExc_ValueError, \"%s: event ID %%d is not supported\", c_eventID);\n"
-        "        return NULL;\n    }\n", p->pyname);
+        "        PyErr_Format(PyExc_ValueError, \"%%s: event ID %%d is not supported\", fname, c_eventID);\n"
+        "        return NULL;\n    }\n");
     OUT("    __typeof__(%s) *fn = vbpyResolve(&vbpy_syms[VBPY_SYM_%s]);\n"
         "    if (!fn)\n        return NULL;\n"
-        "    vbpyEventData *d = vbpyEventDataNew(self, &vbpy_class_%s, argv[2], argv[3]);\n"
+        "    vbpyEventData *d = vbpyEventDataNew(self, &vbpy_class_%s, cb, opaque);\n"
         "    if (!d)\n        return NULL;\n"
         "    int c_ret;\n    vbpyErr err = { .set = false };\n"
         "    Py_BEGIN_ALLOW_THREADS\n"
@@ -2205,6 +2304,58 @@ static void emitEventRegister(vbPyGen *g, int fi)
         "        return vbpyErrRaise(&err, \"%s\");\n    }\n"
         "    return PyLong_FromLong(c_ret);\n}\n\n",
         f->name, f->name, objcls, obj->name, f->name);
+    OUT("/* %s -> %s.%s(%s, eventID, cb, opaque) */\n", f->name, m->classes[p->host].name,
+        p->pyname, obj->name);
+    OUT("static PyObject *\nvbpy_%s(PyObject *self, PyObject *const *args, Py_ssize_t nargs, "
+        "PyObject *kwnames)\n{\n"
+        "    static const char *const kwlist[] = { \"%s\", \"eventID\", \"cb\", \"opaque\", NULL };\n"
+        "    PyObject *argv[4];\n"
+        "    if (vbpyParseArgs(\"%s\", args, nargs, kwnames, kwlist, 4, 4, argv) < 0)\n"
+        "        return NULL;\n"
+        "    int c_eventID;\n"
+        "    if (vbpyToInt(argv[1], \"eventID\", &c_eventID) < 0)\n        return NULL;\n"
+        "    if (!PyCallable_Check(argv[2])) {\n"
+        "        PyErr_SetString(PyExc_TypeError, \"argument 'cb' must be callable\");\n"
+        "        return NULL;\n    }\n"
+        "    return vbpy_core_%s(self, argv[0], c_eventID, argv[2], argv[3], \"%s\");\n}\n\n",
+        f->name, obj->name, p->pyname, f->name, p->pyname);
+    for (size_t i = 0; i < nev; i++) {
+        const vbEventId *e = &m->events[ev[i]];
+        const char *cname = m->enums[e->enum_const].name;
+        char *sn = eventSnake(cname, NULL);
+        if (!sn)
+            continue;
+        char *tpc = eventTPClass(m, e);
+        int pos = eventTPPos(&m->functypes[e->functype]);
+        OUT("/* %s -> virConnect.%s_register(callback, %s=None, opaque=None) */\n"
+            "static PyObject *\nvbpy_ev_%s(PyObject *self, PyObject *const *args, Py_ssize_t nargs, "
+            "PyObject *kwnames)\n{\n"
+            "    static const char *const kwlist[] = { \"callback\", \"%s\", \"opaque\", NULL };\n"
+            "    PyObject *argv[3];\n"
+            "    if (vbpyParseArgs(\"%s_register\", args, nargs, kwnames, kwlist, 3, 1, argv) < 0)\n"
+            "        return NULL;\n"
+            "    if (!PyCallable_Check(argv[0])) {\n"
+            "        PyErr_SetString(PyExc_TypeError, \"argument 'callback' must be callable\");\n"
+            "        return NULL;\n    }\n",
+            cname, sn, obj->name, cname, obj->name, sn);
+        if (tpc && pos >= 0) {
+            OUT("    PyObject *mod = PyImport_ImportModule(\"virtbind._events\");\n"
+                "    if (!mod)\n        return NULL;\n"
+                "    PyObject *cb = PyObject_CallMethod(mod, \"_typed_event_callback\", \"Osi\", argv[0], \"%s\", %d);\n"
+                "    Py_DECREF(mod);\n    if (!cb)\n        return NULL;\n"
+                "    PyObject *r = vbpy_core_%s(self, argv[1] ? argv[1] : Py_None, %s, cb,\n"
+                "                              argv[2] ? argv[2] : Py_None, \"%s_register\");\n"
+                "    Py_DECREF(cb);\n    return r;\n}\n\n",
+                tpc, pos, f->name, cname, sn);
+        } else {
+            OUT("    return vbpy_core_%s(self, argv[1] ? argv[1] : Py_None, %s, argv[0],\n"
+                "                        argv[2] ? argv[2] : Py_None, \"%s_register\");\n}\n\n",
+                f->name, cname, sn);
+        }
+        free(tpc);
+        free(sn);
+    }
+    free(ev);
 }
 
 static void emitEvents(vbPyGen *g)

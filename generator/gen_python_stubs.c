@@ -642,6 +642,39 @@ static int cmpEventValue(const void *a, const void *b, void *ctx)
     return x < y ? -1 : x > y;
 }
 
+/* "VIR_DOMAIN_EVENT_ID_LIFECYCLE" -> "domain_event_lifecycle" (as the
+ * extension names its typed registration methods; gen_python.c eventSnake). */
+static char *stEventSnake(const char *cname, char **fam)
+{
+    const char *idp = strstr(cname, "_EVENT_ID_");
+    if (!idp || strncmp(cname, "VIR_", 4) != 0)
+        return NULL;
+    char *s = vbPrintf("%.*s_event_%s", (int)(idp - cname - 4), cname + 4, idp + 10);
+    for (char *q = s; *q; q++)
+        *q = (char)(*q >= 'A' && *q <= 'Z' ? *q - 'A' + 'a' : *q);
+    if (fam)
+        *fam = vbPrintf("%.*s", (int)(strstr(s, "_event_") - s), s);
+    return s;
+}
+
+/* A callback type with its opaque (the last _T) as None: the form without opaque. */
+static const char *stReplaceT(char *cb)
+{
+    char *at = strstr(cb, ", _T], object]");
+    static char buf[1024];
+    if (!at)
+        return cb;
+    snprintf(buf, sizeof(buf), "%.*s, None], object]", (int)(at - cb), cb);
+    return buf;
+}
+
+static int cmpEventName(const void *a, const void *b, void *ctx)
+{
+    const vbModel *m = ctx;
+    return strcmp(m->enums[m->events[*(const int *)a].enum_const].name,
+                  m->enums[m->events[*(const int *)b].enum_const].name);
+}
+
 /* <family>EventRegisterAny: one overload per event ID, so the callback's
  * signature is checked against the ID's callback type. */
 static void emitEventRegister(vbBuf *b, const vbModel *m, const stFn *s)
@@ -670,6 +703,46 @@ static void emitEventRegister(vbBuf *b, const vbModel *m, const stFn *s)
                     s->pyname, f->args[1].name, objcls, m->enums[e->enum_const].value, cb);
         free(cb);
     }
+    /* the typed methods: <family>_event_<id>_register(callback, obj=None,
+     * opaque=None), and <family>_event_deregister(callbackID) */
+    qsort_r(ev, nev, sizeof(int), cmpEventName, (void *)m);
+    char *fam = NULL;
+    for (size_t i = 0; i < nev; i++) {
+        const vbEventId *e = &m->events[ev[i]];
+        const vbFunction *ft = &m->functypes[e->functype];
+        if (ft->nargs < 3)
+            continue;
+        char *sn = stEventSnake(m->enums[e->enum_const].name, fam ? NULL : &fam);
+        if (!sn)
+            continue;
+        char *cb = eventCallbackType(m, ft, "virConnect");
+        if (e->tp_group >= 0) {
+            char *cls = vbPrintf(", _typed.%sParams", m->tp_groups[e->tp_group].name);
+            char *at = strstr(cb, ", dict[str, _TPValue]");
+            if (at) {
+                vbBuf nb = {0};
+                vbBufPrintf(&nb, "%.*s%s%s", (int)(at - cb), cb, cls,
+                            at + strlen(", dict[str, _TPValue]"));
+                free(cb);
+                cb = vbBufSteal(&nb);
+            }
+            free(cls);
+        }
+        /* opaque defaults to None: the callback's last parameter is then None */
+        vbBufPrintf(b, "    @overload\n"
+                       "    def %s_register(self, callback: %s, %s: Optional[%s] = None) -> int: ...\n"
+                       "    @overload\n"
+                       "    def %s_register(self, callback: %s, %s: Optional[%s], opaque: _T) -> int: ...\n"
+                       "    @overload\n"
+                       "    def %s_register(self, callback: %s, %s: Optional[%s] = None, *, opaque: _T) -> int: ...\n",
+                    sn, stReplaceT(cb), f->args[1].name, objcls, sn, cb, f->args[1].name, objcls,
+                    sn, cb, f->args[1].name, objcls);
+        free(cb);
+        free(sn);
+    }
+    if (fam)
+        vbBufPrintf(b, "    def %s_event_deregister(self, callbackID: int) -> None: ...\n", fam);
+    free(fam);
     free(ev);
 }
 
@@ -727,10 +800,11 @@ static void emitInit(const stGen *g, vbBuf *b)
         vbPyStubHeader(m, b, "virtbind/__init__.pyi",
                        "types of every function, class,\n# method and constant of the virtbind "
                        "package.");
-    vbBufAdd(b,
+    vbBufPrintf(b,
              "from typing import Any, Callable, Final, Literal, Mapping, Optional, TypedDict, "
              "TypeVar, Union, overload\n\n"
              "_T = TypeVar(\"_T\")\n"
+             "%s"
              "# a typed parameter's value as the binding returns it\n"
              "_TPValue = Union[int, float, bool, str]\n"
              "# what a typed-parameter setter accepts per field (repeatable fields: a list)\n"
@@ -739,7 +813,9 @@ static void emitInit(const stGen *g, vbBuf *b)
              "str3, int1, int2)\n"
              "_ErrorTuple = tuple[int, int, Optional[str], int, Optional[str], Optional[str], "
              "Optional[str], int, int]\n"
-             "_Callback = Callable[..., object]\n\n");
+             "_Callback = Callable[..., object]\n\n",
+             g->admin ? "" : "from threading import Thread as _Thread\n"
+                             "from virtbind import typed as _typed\n");
     if (!g->admin)
         vbBufAdd(b,
              "# the dict shapes of hand-written results (plain dicts at runtime)\n"
@@ -847,7 +923,11 @@ static void emitInit(const stGen *g, vbBuf *b)
         vbBufAdd(b, "def _eventInvokeHandleCallback(watch: int, fd: int, events: int, opaque: Any) "
                     "-> None: ...\n"
                     "def _eventInvokeTimeoutCallback(timer: int, opaque: Any) -> None: ...\n"
-                    "def virEventInvokeFreeCallback(opaque: Any) -> None: ...\n");
+                    "def virEventInvokeFreeCallback(opaque: Any) -> None: ...\n"
+                    "# libvirt's default event loop in a daemon thread (virtbind/_events.py)\n"
+                    "def event_loop_start() -> _Thread: ...\n"
+                    "def event_loop_stop(timeout: float = 5.0) -> bool: ...\n"
+                    "def event_loop_running() -> bool: ...\n");
     for (size_t k = 0; k < g->n; k++) {
         const stFn *s = &g->fns[g->order[k]];
         if (s->host >= 0)

@@ -62,6 +62,16 @@ def main() -> None:
     for cid in ids:
         conn.domainEventDeregisterAny(cid)
     conn.networkEventDeregisterAny(nid)
+    # the typed per-event methods (docs/events.md)
+    t1 = conn.domain_event_lifecycle_register(lifecycle, opaque="ctx")
+    t2 = conn.domain_event_reboot_register(lambda c, d, o: print(d.name(), o), None)
+    t3 = conn.domain_event_tunable_register(typed_tunable, None, 3)
+    t4 = conn.network_event_lifecycle_register(net_lifecycle, opaque=7)
+    t5 = conn.storage_pool_event_refresh_register(lambda c, p, o: print(p.name()))
+    for t in (t1, t2, t3):
+        conn.domain_event_deregister(t)
+    conn.network_event_deregister(t4)
+    conn.storage_pool_event_deregister(t5)
 
 
 if __name__ == "__main__":

@@ -72,7 +72,7 @@ def main():
     if nsweep:
         sigs = sweep_worker.load_signatures()
         man = V.__virtbind_manifest__
-        names = sorted(man)
+        names = sorted(n for n in man if not n.startswith("event:"))  # C functions only (event: keys name typed register methods)
         # spread over the manifest rather than its first letters
         step = max(1, len(names) // nsweep) if nsweep > 0 else 1
         for idx, cname in enumerate(names[::step][:nsweep] if nsweep > 0 else names):

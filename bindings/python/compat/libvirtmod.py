@@ -13,7 +13,7 @@ import virtbind as _virtbind
 
 def _names(want):
     for cname, path in _virtbind.__virtbind_manifest__.items():
-        if ":" in path or _family(cname) != want:
+        if ":" in path or ":" in cname or _family(cname) != want:
             continue
         obj = _virtbind
         for part in path.split("."):

@@ -25,4 +25,8 @@ from virtbind._virtbind import (  # noqa: F401
 from virtbind._macros import *  # noqa: F401,F403
 from virtbind import _macros
 
-__all__ = sorted({n for n in dir(_virtbind) if not n.startswith("_")} | set(_macros.__all__))
+# libvirt's default event loop in a daemon thread (docs/events.md)
+from virtbind._events import event_loop_running, event_loop_start, event_loop_stop  # noqa: F401
+
+__all__ = sorted({n for n in dir(_virtbind) if not n.startswith("_")} | set(_macros.__all__) |
+                 {"event_loop_running", "event_loop_start", "event_loop_stop"})

@@ -66,3 +66,20 @@ except virtbind.libvirtError as e:
     code: int = e.get_error_code()  # E: assignment
     msg: Optional[str] = e.get_error_message()
 virtbind.VIR_DOMAIN_RUNNING = 3  # E: misc
+
+
+# typed per-event registration: the callback must match the event's C callback type
+def _lc(conn: virConnect, dom: virDomain, event: int, detail: int, opaque: None) -> None:
+    pass
+
+
+def _reboot(conn: virConnect, dom: virDomain, opaque: None) -> None:
+    pass
+
+
+conn.domain_event_lifecycle_register(_lc)
+conn.domain_event_lifecycle_register(_reboot)  # E: arg-type
+conn.domain_event_reboot_register(_lc)  # E: arg-type
+conn.domain_event_tunable_register(lambda c, d, params, o: print(params.nosuch))  # E: attr-defined
+conn.domain_event_lifecycle_register(_lc, dom="test")  # E: call-overload
+conn.domain_event_deregister("1")  # E: arg-type
