@@ -3,6 +3,7 @@
 
 #include <dlfcn.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -328,6 +329,8 @@ int vbpySetErrorHandler(PyObject *f, PyObject *ctx)
 static void vbpyObject_dealloc(PyObject *self)
 {
     vbpyObject *o = (vbpyObject *)self;
+    if (o->weakrefs)
+        PyObject_ClearWeakRefs(self);
     void *ptr = o->ptr;
     o->ptr = NULL;
     if (ptr && o->cls->release) {
@@ -382,7 +385,9 @@ int vbpyClassReady(const vbpyClass *cls)
     t->tp_basicsize = sizeof(vbpyObject);
     t->tp_dealloc = vbpyObject_dealloc;
     t->tp_repr = vbpyObject_repr;
-    t->tp_flags = Py_TPFLAGS_DEFAULT;
+    /* subclassable and weak-referenceable, as libvirt-python's classes */
+    t->tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE;
+    t->tp_weaklistoffset = offsetof(vbpyObject, weakrefs);
     if (PyType_Ready(t) < 0)
         return -1;
     for (PyMethodDef *m = vbpyObject_common_methods; m->ml_name; m++) {
@@ -411,6 +416,7 @@ PyObject *vbpyWrap(const vbpyClass *cls, void *ptr, PyObject *parent)
     }
     o->ptr = ptr;
     o->cls = cls;
+    o->weakrefs = NULL;
     o->parent = parent;
     Py_XINCREF(parent);
     return (PyObject *)o;
@@ -422,7 +428,9 @@ void *vbpySelf(PyObject *self)
     if (!o->ptr) {
         char msg[128];
         snprintf(msg, sizeof(msg), "%s object has been closed", o->cls->name);
-        vbpyRaiseCode(VIR_ERR_INVALID_ARG, msg);
+        /* a closed connection: libvirt's (and python3-libvirt's) invalid connection */
+        vbpyRaiseCode(strcmp(o->cls->name, "virConnect") == 0 ? VIR_ERR_INVALID_CONN
+                                                              : VIR_ERR_INVALID_ARG, msg);
     }
     return o->ptr;
 }

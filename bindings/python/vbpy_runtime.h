@@ -92,6 +92,7 @@ typedef struct {
     void *ptr;               /* NULL once closed */
     PyObject *parent;        /* strong reference, or NULL for roots */
     const vbpyClass *cls;
+    PyObject *weakrefs;      /* weak references (tp_weaklistoffset), as libvirt-python's classes */
 } vbpyObject;
 
 struct vbpyClass {

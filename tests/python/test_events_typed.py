@@ -236,3 +236,71 @@ def test_callback_exception_reported_and_deregister_inside():
         print("ok")
     """)
     assert "ok" in out
+
+
+def test_close_releases_callbacks_once():
+    # deregistration makes libvirt call the free callback once per
+    # registration (callback and opaque released exactly once:
+    # weakref.finalize fires once); closing the connection afterwards
+    # releases nothing twice and nothing crashes.  (Closing with
+    # registrations still active keeps them: libvirt's callback list holds a
+    # connection reference — as with python3-libvirt; docs/events.md.)
+    out = run("""
+        import gc, weakref
+        class Op: pass
+        class Cb:
+            def __call__(self, *a): pass
+        fired = []
+        c = v.open("test:///default")
+        ids = []
+        for k, meth in enumerate(("domain_event_lifecycle_register", "domain_event_reboot_register",
+                                  "network_event_lifecycle_register",
+                                  "storage_pool_event_refresh_register")):
+            op, cb = Op(), Cb()
+            weakref.finalize(op, fired.append, ("op", k))
+            weakref.finalize(cb, fired.append, ("cb", k))
+            ids.append((meth.split("_event_")[0], getattr(c, meth)(cb, opaque=op)))
+            del op, cb
+        gc.collect()
+        assert fired == [], fired          # kept alive by the registrations
+        for fam, cid in ids:
+            getattr(c, fam + "_event_deregister")(cid)
+        c.close()
+        # libvirt frees them from the event loop: bounded wait
+        import time
+        for _ in range(200):
+            gc.collect()
+            if len(fired) == 8:
+                break
+            time.sleep(0.025)
+        assert sorted(fired) == sorted([(w, k) for w in ("op", "cb") for k in range(4)]), fired
+        try:
+            c.domain_event_lifecycle_register(print)
+            raise SystemExit("closed connection accepted a registration")
+        except v.libvirtError as e:
+            assert e.get_error_code() == v.VIR_ERR_INVALID_CONN, e.get_error_code()
+        time.sleep(0.1); gc.collect()
+        assert len(fired) == 8, fired      # never twice
+        print("ok")
+    """)
+    assert "ok" in out
+
+
+def test_classes_subclassable_weakref_closed_conn_code():
+    run("""
+        import weakref
+        c = v.open("test:///default")
+        d = c.lookupByName("test")
+        r = weakref.ref(d)
+        assert r() is d
+        for cls in (v.virConnect, v.virDomain, v.virNetwork, v.virStoragePool, v.virStream):
+            type("Sub" + cls.__name__, (cls,), {})       # subclassable, as python3-libvirt
+        del d
+        assert r() is None
+        c.close()
+        try:
+            c.getType()
+            raise SystemExit("closed connection answered")
+        except v.libvirtError as e:
+            assert e.get_error_code() == v.VIR_ERR_INVALID_CONN == 6, e.err
+    """)
