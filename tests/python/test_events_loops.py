@@ -234,3 +234,41 @@ def test_10000_events_stable_memory():
     """, timeout=600)
     print(out)
     assert "events 10000" in out
+
+
+AIO = """
+import asyncio, virtbind as v, virtbind.aio
+async def main(uri):
+    impl = virtbind.aio.register()
+    assert virtbind.aio.get_current() is impl
+    c = v.open(uri)
+    got, threads = [], []
+    done = asyncio.Event()
+    def cb(conn, dom, event, detail, opaque):
+        got.append((dom.name(), event, opaque))
+        threads.append(threading.current_thread() is threading.main_thread())
+        if len(got) == 2:
+            done.set()
+    cid = c.domain_event_lifecycle_register(cb, opaque="aio")
+    d = c.lookupByName("test")
+    d.suspend(); d.resume()
+    await asyncio.wait_for(done.wait(), 30)
+    c.domain_event_deregister(cid)
+    c.close()
+    assert all(threads), threads
+    return got
+"""
+
+
+def test_virtbind_aio_test_driver():
+    out = run(AIO + """
+print("ok", asyncio.run(main("test:///default")))
+""")
+    assert "ok [('test', 3, 'aio'), ('test', 4, 'aio')]" in out
+
+
+def test_virtbind_aio_remote(daemon):
+    out = run(AIO + """
+print("ok", asyncio.run(main(%r)))
+""" % daemon.uri)
+    assert "ok [('test', 3, 'aio'), ('test', 4, 'aio')]" in out
