@@ -1571,6 +1571,7 @@ static int vbpyLegacyEvent(virConnectPtr conn, virDomainPtr dom, int event, int 
     }
     if (!items || !py_dom)
         PyErr_WriteUnraisable(d->cb);
+    vbpyEventSettle(py_dom);   /* py_dom holds one reference */
     Py_XDECREF(py_dom);
     Py_XDECREF(items);
     PyGILState_Release(st);

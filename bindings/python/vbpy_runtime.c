@@ -333,7 +333,7 @@ static void vbpyObject_dealloc(PyObject *self)
         PyObject_ClearWeakRefs(self);
     void *ptr = o->ptr;
     o->ptr = NULL;
-    if (ptr && o->cls->release) {
+    if (ptr && o->cls->release && !o->lent) {
         Py_BEGIN_ALLOW_THREADS
         o->cls->release(ptr);
         Py_END_ALLOW_THREADS
@@ -417,6 +417,7 @@ PyObject *vbpyWrap(const vbpyClass *cls, void *ptr, PyObject *parent)
     o->ptr = ptr;
     o->cls = cls;
     o->weakrefs = NULL;
+    o->lent = 0;
     o->parent = parent;
     Py_XINCREF(parent);
     return (PyObject *)o;
@@ -1080,11 +1081,44 @@ PyObject *vbpyEventObject(vbpyEventData *d, void *ptr)
 {
     if (!ptr || !d->objcls)
         Py_RETURN_NONE;
-    if (d->objcls->ref)
-        d->objcls->ref(ptr);   /* the wrapper's reference, dropped on dealloc */
-    else if (!d->objcls->release)
+    if (!d->objcls->ref) {
+        if (!d->objcls->release)
+            return NULL;
+        return vbpyWrap(d->objcls, ptr, d->conn);
+    }
+    /* lent: libvirt keeps ptr alive until the callback returns; a libvirt
+     * reference is taken only if the callback keeps the wrapper
+     * (vbpyEventSettle).  The lent flag makes deallocation never release
+     * the borrowed pointer, whenever it happens. */
+    vbpyObject *o = PyObject_New(vbpyObject, d->objcls->type);
+    if (!o)
         return NULL;
-    return vbpyWrap(d->objcls, ptr, d->conn);
+    o->ptr = ptr;
+    o->cls = d->objcls;
+    o->weakrefs = NULL;
+    o->lent = 1;
+    o->parent = d->conn;
+    Py_XINCREF(d->conn);
+    return (PyObject *)o;
+}
+
+void vbpyEventSettle(PyObject *obj)
+{
+    if (!obj || Py_TYPE(obj)->tp_dealloc != vbpyObject_dealloc)
+        return;
+    vbpyObject *o = (vbpyObject *)obj;
+    if (!o->lent)
+        return;
+    o->lent = 0;
+    if (!o->ptr)
+        return;
+    if (Py_REFCNT(obj) > 1) {
+        Py_BEGIN_ALLOW_THREADS
+        o->cls->ref(o->ptr);   /* kept by the callback: the wrapper owns a reference now */
+        Py_END_ALLOW_THREADS
+    } else {
+        o->ptr = NULL;         /* only the caller's reference: going away, nothing to release */
+    }
 }
 
 void vbpyEventCall(vbpyEventData *d, PyObject *args)
@@ -1097,6 +1131,8 @@ void vbpyEventCall(vbpyEventData *d, PyObject *args)
             complete = complete && PyTuple_GET_ITEM(args, i);
         if (complete)
             r = PyObject_Call(d->cb, args, NULL);
+        if (PyTuple_GET_SIZE(args) > 1)
+            vbpyEventSettle(PyTuple_GET_ITEM(args, 1));   /* args holds one reference */
         Py_DECREF(args);
     }
     if (!r)

@@ -93,6 +93,8 @@ typedef struct {
     PyObject *parent;        /* strong reference, or NULL for roots */
     const vbpyClass *cls;
     PyObject *weakrefs;      /* weak references (tp_weaklistoffset), as libvirt-python's classes */
+    int lent;                /* ptr borrowed from an event callback: never released here
+                              * (vbpyEventSettle takes a reference or clears ptr) */
 } vbpyObject;
 
 struct vbpyClass {
@@ -229,6 +231,12 @@ typedef struct {
     PyObject *cb;
     PyObject *opaque;
 } vbpyEventData;
+
+/* After an event callback returned, for the object vbpyEventObject lent it:
+ * a wrapper still referenced elsewhere than by the caller's single reference
+ * takes a libvirt reference of its own; otherwise its pointer is cleared
+ * (libvirt's, released by libvirt).  No-op for anything else. */
+void vbpyEventSettle(PyObject *obj);
 
 vbpyEventData *vbpyEventDataNew(PyObject *conn, const vbpyClass *objcls, PyObject *cb,
                                 PyObject *opaque);

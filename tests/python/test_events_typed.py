@@ -304,3 +304,42 @@ def test_classes_subclassable_weakref_closed_conn_code():
         except v.libvirtError as e:
             assert e.get_error_code() == v.VIR_ERR_INVALID_CONN == 6, e.err
     """)
+
+
+def test_lent_event_objects():
+    # the event's object is lent to the callback; a libvirt reference is
+    # taken only when the callback keeps the wrapper (docs/events.md)
+    out = run("""
+        import gc, weakref
+        c = v.open("test:///default")
+        kept, weak, raised = [], [], []
+        seen = Rec()
+        state = {"n": 0}
+        def cb(conn, dom, event, detail, opaque):
+            state["n"] += 1
+            k = state["n"]
+            if k == 1:
+                kept.append(dom)                 # kept: must stay valid afterwards
+            elif k == 2:
+                weak.append(weakref.ref(dom))    # only a weak reference
+            elif k == 3:
+                del dom                          # dropped inside the callback
+            elif k == 4:
+                raise RuntimeError(dom)          # kept by the traceback for a while
+            seen(k)
+        sys.unraisablehook = lambda u: raised.append(u.exc_value)
+        cid = c.domain_event_lifecycle_register(cb)
+        d = c.lookupByName("test")
+        for _ in range(3):
+            d.suspend(); d.resume()
+        seen.wait(5, "events")
+        c.domain_event_deregister(cid)
+        gc.collect()
+        assert kept[0].name() == "test" and kept[0].info()[0] in (1, 3)
+        assert weak[0]() is None
+        assert len(raised) == 1 and raised[0].args[0].name() == "test"
+        del kept[:], raised[:]
+        gc.collect()
+        print("ok", d.name())
+    """)
+    assert "ok test" in out
