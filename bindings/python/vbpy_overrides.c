@@ -1985,8 +1985,38 @@ VBPY_HW(virEventAddTimeout)
     return PyLong_FromLong(ret);
 }
 
+/* _add_method(cls, name, func): make func a method of a binding class (the
+ * classes are static types, so setattr() refuses; virtbind.typed attaches
+ * its typed helpers through this). */
+static PyObject *vbpyAddMethod(PyObject *self, PyObject *args)
+{
+    (void)self;
+    PyObject *cls, *name, *func;
+    if (!PyArg_ParseTuple(args, "O!UO:_add_method", &PyType_Type, &cls, &name, &func))
+        return NULL;
+    const char *tpname = ((PyTypeObject *)cls)->tp_name;
+    const char *dot = strrchr(tpname, '.');
+    const vbpyClass *ours = vbpyFindClass(dot ? dot + 1 : tpname);
+    if (!ours || ours->type != (PyTypeObject *)cls) {
+        PyErr_SetString(PyExc_TypeError, "_add_method(): not a virtbind class");
+        return NULL;
+    }
+    if (!PyCallable_Check(func)) {
+        PyErr_SetString(PyExc_TypeError, "_add_method(): func must be callable");
+        return NULL;
+    }
+    if (PyDict_SetItem(((PyTypeObject *)cls)->tp_dict, name, func) < 0)
+        return NULL;
+    PyType_Modified((PyTypeObject *)cls);
+    Py_RETURN_NONE;
+}
+
 /* Module functions of the runtime that bind no libvirt function. */
 PyMethodDef vbpy_runtime_functions[] = {
+    { "_add_method", vbpyAddMethod, METH_VARARGS,
+      "_add_method(cls, name, func): add a Python function as a method of a virtbind class" },
+    { "_set_error_classes", vbpySetErrorClasses, METH_O,
+      "_set_error_classes({code: class}): raise the libvirtError subclass registered per error code" },
     { "_eventInvokeHandleCallback", vbpyInvokeHandle, METH_VARARGS,
       "_eventInvokeHandleCallback(watch, fd, events, opaque): run libvirt's handle callback" },
     { "_eventInvokeTimeoutCallback", vbpyInvokeTimeout, METH_VARARGS,

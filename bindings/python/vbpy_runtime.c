@@ -123,13 +123,66 @@ static PyObject *vbpyStrOrNone(const char *s)
     return PyUnicode_DecodeUTF8(s, (Py_ssize_t)strlen(s), "replace");
 }
 
-/* Create a libvirtError carrying msg and the err tuple (steals err). */
+/* code -> libvirtError subclass, installed by the Python layer
+ * (virtbind.errors) through _set_error_classes; NULL until then. */
+static PyObject *vbpy_error_classes;
+
+/* The class to raise for a libvirt error code: its registered subclass, or
+ * libvirtError itself.  Borrowed reference. */
+static PyObject *vbpyErrorClass(int code)
+{
+    if (!vbpy_error_classes)
+        return vbpy_libvirtError;
+    PyObject *key = PyLong_FromLong(code);
+    if (!key)
+        return NULL;
+    PyObject *cls = PyDict_GetItemWithError(vbpy_error_classes, key);
+    Py_DECREF(key);
+    if (!cls && PyErr_Occurred())
+        return NULL;
+    return cls ? cls : vbpy_libvirtError;
+}
+
+PyObject *vbpySetErrorClasses(PyObject *self, PyObject *mapping)
+{
+    (void)self;
+    if (!PyDict_Check(mapping)) {
+        PyErr_SetString(PyExc_TypeError, "_set_error_classes() expects a dict {code: class}");
+        return NULL;
+    }
+    PyObject *key, *value;
+    Py_ssize_t pos = 0;
+    while (PyDict_Next(mapping, &pos, &key, &value)) {
+        if (!PyLong_Check(key) || !PyType_Check(value) ||
+            !PyType_IsSubtype((PyTypeObject *)value, (PyTypeObject *)vbpy_libvirtError)) {
+            PyErr_SetString(PyExc_TypeError,
+                            "_set_error_classes(): keys must be int codes, values libvirtError subclasses");
+            return NULL;
+        }
+    }
+    PyObject *copy = PyDict_Copy(mapping);
+    if (!copy)
+        return NULL;
+    Py_XSETREF(vbpy_error_classes, copy);
+    Py_RETURN_NONE;
+}
+
+/* Create a libvirtError (or the subclass registered for the code in the err
+ * tuple) carrying msg and the err tuple (steals err). */
 static PyObject *vbpyNewError(const char *msg, PyObject *err)
 {
     if (!err)
         return NULL;
+    int code = 0;
+    if (PyTuple_Check(err) && PyTuple_GET_SIZE(err) > 0)
+        code = (int)PyLong_AsLong(PyTuple_GET_ITEM(err, 0));
+    PyObject *cls = vbpyErrorClass(code);
+    if (!cls) {
+        Py_DECREF(err);
+        return NULL;
+    }
     vbpy_internal_new = true;
-    PyObject *exc = PyObject_CallFunction(vbpy_libvirtError, "(s)", msg);
+    PyObject *exc = PyObject_CallFunction(cls, "(s)", msg);
     vbpy_internal_new = false;
     if (exc && PyObject_SetAttrString(exc, "err", err) < 0)
         Py_CLEAR(exc);

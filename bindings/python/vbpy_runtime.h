@@ -80,6 +80,8 @@ PyObject *vbpyErrRaise(vbpyErr *e, const char *cname);
 PyObject *vbpyRaiseCode(int code, const char *msg);
 
 extern PyObject *vbpy_libvirtError;
+/* _set_error_classes({code: libvirtError subclass}): the class raised per code. */
+PyObject *vbpySetErrorClasses(PyObject *self, PyObject *mapping);
 /* registerErrorHandler: f(ctx, err) on every libvirt error; None: silence. */
 int vbpySetErrorHandler(PyObject *f, PyObject *ctx);
 
