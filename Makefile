@@ -146,6 +146,9 @@ $(PY_DIR)/.stubs.stamp: $(GEN) api-xml/annotations.txt
 	$(GEN) --python-stubs-out $(PY_DIR) && touch $@
 $(filter-out $(PY_DIR)/.stubs.stamp,$(PY_STUBS)): $(PY_DIR)/.stubs.stamp ;
 # <<< PY_STUBS hook
+# virtbind.aio's generated half (generator/gen_python_aio.c)
+PY_STUBS      += $(PY_PKG)/_aio_model.py $(PY_PKG)/aio.pyi
+$(PY_PKG)/_aio_model.py $(PY_PKG)/aio.pyi: $(PY_DIR)/.stubs.stamp ;
 
 .PHONY: python
 python: $(PY_EXT) $(PY_ADMIN_EXT) $(PY_PKG_PY) $(PY_PKG)/py.typed $(PY_COMPAT) $(PY_STUBS)

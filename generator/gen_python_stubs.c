@@ -10,6 +10,7 @@
  * Output is sorted and deterministic. */
 #include "gen_python.h"
 #include "gen_python_stubs.h"
+#include "gen_python_aio.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -1213,6 +1214,9 @@ int vbGenPythonStubs(const vbModel *m, const char *outdir, char **err)
         goto done;
     vbPyTypedModule(m, g.fns, &b, &pyi);
     if (writeFile(pkg, "typed.py", &b, err) < 0 || writeFile(pkg, "typed.pyi", &pyi, err) < 0)
+        goto done;
+    vbPyAioModule(m, g.fns, g.order, g.n, &b, &pyi);   /* virtbind.aio (gen_python_aio.c) */
+    if (writeFile(pkg, "_aio_model.py", &b, err) < 0 || writeFile(pkg, "aio.pyi", &pyi, err) < 0)
         goto done;
     emitCompat(&g, &b, &q, &l);
     if (writeFile(compat, "libvirt.pyi", &b, err) < 0 ||
