@@ -15,7 +15,7 @@
 #include <string.h>
 
 static const char *const vbAnnotationKinds[] = {
-    "arg", "return", "function", "field", "group", "event",
+    "arg", "return", "function", "field", "group", "event", "prose",
 };
 
 static bool vbKnownKind(const char *kind)

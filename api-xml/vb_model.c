@@ -155,6 +155,11 @@ void vbModelFree(vbModel *m)
         free(g->apis);
         free(g->fields);
     }
+    for (size_t i = 0; i < m->nprose_types; i++) {
+        free(m->prose_types[i].fn);
+        free(m->prose_types[i].name);
+    }
+    free(m->prose_types);
     for (size_t i = 0; i < m->nfamilies; i++) {
         free(m->families[i].name);
         free(m->families[i].id_enum_type);
@@ -196,6 +201,14 @@ VB_FIND(vbModelFindMacro, macros, nmacros)
 VB_FIND(vbModelFindStruct, structs, nstructs)
 VB_FIND(vbModelFindTypedef, typedefs, ntypedefs)
 VB_FIND(vbModelFindClass, classes, nclasses)
+
+vbTypedParamType vbModelProseType(const vbModel *m, const char *fn, const char *name)
+{
+    for (size_t i = 0; i < m->nprose_types; i++)
+        if (strcmp(m->prose_types[i].fn, fn) == 0 && strcmp(m->prose_types[i].name, name) == 0)
+            return m->prose_types[i].type;
+    return VB_TPT_UNKNOWN;
+}
 
 size_t vbModelReportUnclassified(const vbModel *m, FILE *out)
 {

@@ -269,8 +269,49 @@ static void vbLinkGroup(vbModel *m, vbAnnotations *a, vbFunction *fn)
                         "%s takes typed parameters but no field group lists it", fn->name);
 }
 
+static int vbCmpProse(const void *x, const void *y)
+{
+    const vbProseType *p = x, *q = y;
+    int c = strcmp(p->fn, q->fn);
+    return c ? c : strcmp(p->name, q->name);
+}
+
+/* `prose FUNC:NAME type=T`: the type of a field a fields=prose function
+ * documents without one (the backends parse the prose; see
+ * generator/gen_cshim_stats.c). */
+static void vbLoadProseTypes(vbModel *m, vbAnnotations *a)
+{
+    size_t cap = 0;
+    for (size_t i = 0; i < a->nitems; i++) {
+        vbAnnotation *an = &a->items[i];
+        if (strcmp(an->kind, "prose") != 0)
+            continue;
+        an->used = true;
+        const char *colon = strchr(an->subject, ':');
+        char *fn = colon ? vbStrndup(an->subject, (size_t)(colon - an->subject)) : NULL;
+        vbAnnotation *fa = fn ? vbAnnotationsFind(a, "function", fn) : NULL;
+        vbTypedParamType t = vbTypeByName(vbAnnotationGet(an, "type"));
+        if (!fa || !vbStrEq(vbAnnotationGet(fa, "fields"), "prose") || !colon[1] ||
+            t == VB_TPT_UNKNOWN) {
+            vbModelUnclassifiedAt(m, a->path, an->line,
+                                  "prose %s: needs FUNC:NAME of a fields=prose function and a valid type=",
+                                  an->subject);
+            free(fn);
+            continue;
+        }
+        vbProseType *p = VB_PUSH(m->prose_types, m->nprose_types, cap);
+        p->fn = fn;
+        p->name = vbStrdup(colon + 1);
+        p->type = t;
+        p->why = an->reason;
+    }
+    if (m->nprose_types)
+        qsort(m->prose_types, m->nprose_types, sizeof(*m->prose_types), vbCmpProse);
+}
+
 void vbClassifyTypedParams(vbModel *m, vbAnnotations *a)
 {
+    vbLoadProseTypes(m, a);
     vbLoadGroups(m, a);
     for (size_t i = 0; i < m->nmacros; i++)
         if (m->macros[i].string)

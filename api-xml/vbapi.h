@@ -311,6 +311,16 @@ typedef struct {
     const char *why;
 } vbTypedParamGroup;
 
+/* A typed parameter documented only in a function's prose (fields=prose)
+ * whose text states no type: the type comes from a `prose FUNC:NAME type=T`
+ * annotation.  NAME is the documented name ("fs.<num>.total-bytes"). */
+typedef struct {
+    char *fn;
+    char *name;
+    vbTypedParamType type;
+    const char *why;
+} vbProseType;
+
 /* An event family: one (de)register pair and its ID enum. */
 typedef struct {
     char *name;          /* "Domain", "Network", ..., "QemuMonitor" */
@@ -345,6 +355,7 @@ typedef struct vbModel {
     vbTypedef *variables;   size_t nvariables;  /* exported variables (virConnectAuthPtrDefault) */
     vbClass *classes;       size_t nclasses;
     vbTypedParamGroup *tp_groups; size_t ntp_groups;
+    vbProseType *prose_types; size_t nprose_types;   /* sorted by fn, then name */
     vbEventFamily *families; size_t nfamilies;
     vbEventId *events;      size_t nevents;
     /* what classification could not decide; empty when the model is complete */
@@ -372,6 +383,8 @@ int vbModelFindMacro(const vbModel *m, const char *name);
 int vbModelFindStruct(const vbModel *m, const char *name);
 int vbModelFindTypedef(const vbModel *m, const char *name);
 int vbModelFindClass(const vbModel *m, const char *name);
+/* the annotated type of prose field NAME of FN, VB_TPT_UNKNOWN when none */
+vbTypedParamType vbModelProseType(const vbModel *m, const char *fn, const char *name);
 
 /* Write the classified model as stable, sorted JSON (see docs/ir-schema.md). */
 int vbModelWriteIR(const vbModel *m, FILE *out);

@@ -21,6 +21,7 @@ typedef struct {
     const vbMacro *mc;    /* string, name (macro, or the stats group constant),
                              tp_type, tp_multi, tp_format */
     char *member;
+    int nholes;           /* prose fields: placeholders in the name (0, 1, 2) */
 } tpField;
 
 typedef struct {
@@ -32,8 +33,17 @@ typedef struct {
 } tpGroup;
 
 /* Fill TG with the domain stats record fields parsed from the doc text of
- * virConnectGetAllDomainStats; -1 when the model has no such function. */
-int vbCShimStatsGroup(const vbModel *m, tpGroup *tg);
+ * virConnectGetAllDomainStats; -1 when the model has no such function.
+ * MAXHOLES: fields with more placeholders (<num>) are left out (the C
+ * structs take 1; the Python record views 2). */
+int vbCShimStatsGroup(const vbModel *m, int maxholes, tpGroup *tg);
+/* The same parser for one function FN's doc text, as group NAME of APIS. */
+int vbCShimProseGroup(const vbModel *m, const char *fn, const char *name,
+                      const char *const *apis, size_t napis, int maxholes, tpGroup *tg);
+/* A group for every other function whose fields are documented only in
+ * prose (guest info, guest vcpus): *out is allocated, the count returned;
+ * release each with vbCShimStatsGroupFree + members/fields/ctype, then *out. */
+size_t vbCShimProseOthers(const vbModel *m, int maxholes, tpGroup **out);
 void vbCShimStatsGroupFree(tpGroup *tg);
 /* virtbindDomainStatsRecord and its list free function */
 void vbCShimStatsRecordType(const tpGroup *tg, vbBuf *h, vbBuf *c);

@@ -66,13 +66,14 @@ static vbTypedParamType typeFromText(const char *text)
     return type;
 }
 
-/* "block.<num>.rd.reqs" -> "block.%u.rd.reqs"; NULL when unusable */
-static char *patternOf(const char *name, bool *indexed)
+/* "block.<num>.rd.reqs" -> "block.%u.rd.reqs"; NULL when unusable (a
+ * hypervisor-defined $NAME, or more placeholders than MAXHOLES) */
+static char *patternOf(const char *name, int maxholes, int *holes)
 {
-    if (strchr(name, '$') || strchr(name, ' ') || strchr(name, '%'))
+    if (strchr(name, '$') || strchr(name, ' ') || strchr(name, '%') || !*name)
         return NULL;
     vbBuf b = {0};
-    int holes = 0;
+    *holes = 0;
     for (const char *p = name; *p;) {
         if (*p == '<') {
             const char *e = strchr(p, '>');
@@ -81,18 +82,17 @@ static char *patternOf(const char *name, bool *indexed)
                 return NULL;
             }
             vbBufAdd(&b, "%u");
-            holes++;
+            (*holes)++;
             p = e + 1;
         } else {
             vbBufAddN(&b, p, 1);
             p++;
         }
     }
-    if (holes > 1) {
+    if (*holes > maxholes) {
         vbBufClear(&b);
         return NULL;
     }
-    *indexed = holes == 1;
     return vbBufSteal(&b);
 }
 
@@ -117,16 +117,28 @@ static char *memberOf(const char *pattern)
     return vbBufSteal(&b);
 }
 
-static void addField(tpGroup *tg, size_t *cap, const char *group, const char *name,
-                     const char *desc)
+typedef struct {
+    const vbModel *m;
+    const char *fn;
+    tpGroup *tg;
+    size_t cap;
+    int maxholes;
+} proseCtx;
+
+/* NAME as documented: its type from the text, else from a `prose FN:NAME`
+ * annotation; left out when neither gives one */
+static void addField(proseCtx *pc, const char *group, const char *name, const char *desc)
 {
-    bool indexed = false;
-    char *pattern = patternOf(name, &indexed);
+    int holes = 0;
+    char *pattern = patternOf(name, pc->maxholes, &holes);
     vbTypedParamType type = typeFromText(desc);
-    if (!pattern || type == VB_TPT_UNKNOWN || !group) {
+    if (type == VB_TPT_UNKNOWN)
+        type = vbModelProseType(pc->m, pc->fn, name);
+    if (!pattern || type == VB_TPT_UNKNOWN) {
         free(pattern);
         return;
     }
+    tpGroup *tg = pc->tg;
     for (size_t i = 0; i < tg->nfields; i++) {
         if (strcmp(tg->fields[i].mc->string, pattern) == 0) {
             free(pattern);
@@ -134,36 +146,66 @@ static void addField(tpGroup *tg, size_t *cap, const char *group, const char *na
         }
     }
     vbMacro *mc = vbAlloc(sizeof(*mc));
-    mc->name = vbStrdup(group);
+    mc->name = vbStrdup(group ? group : pc->fn);
     mc->string = pattern;
     mc->tp_type = type;
-    mc->tp_format = indexed;
+    mc->tp_format = holes > 0;
     mc->tp_group = -1;
-    tpField *f = VB_PUSH(tg->fields, tg->nfields, *cap);
+    tpField *f = VB_PUSH(tg->fields, tg->nfields, pc->cap);
     f->mc = mc;
     f->member = memberOf(pattern);
+    f->nholes = holes;
 }
 
-int vbCShimStatsGroup(const vbModel *m, tpGroup *tg)
+/* A field line: `"NAME" - text` (also `"NAME - text`, a quote the doc text
+ * forgot) or `'NAME': text`.  Sets *name (allocated) and *desc. */
+static bool fieldLine(const char *t, char **name, const char **desc)
 {
-    int fi = vbModelFindFunction(m, statsFns[0]);
+    if (t[0] == '"') {
+        const char *q = strchr(t + 1, '"');
+        if (q && vbStartsWith(q, "\" - ")) {
+            *name = vbStrndup(t + 1, (size_t)(q - t - 1));
+            *desc = q + 4;
+            return true;
+        }
+        const char *d = strstr(t + 1, " - ");
+        if (!q && d && !memchr(t + 1, ' ', (size_t)(d - t - 1))) {
+            *name = vbStrndup(t + 1, (size_t)(d - t - 1));
+            *desc = d + 3;
+            return true;
+        }
+    } else if (t[0] == '\'') {
+        const char *q = strchr(t + 1, '\'');
+        if (q && q[1] == ':' && !memchr(t + 1, ' ', (size_t)(q - t - 1))) {
+            *name = vbStrndup(t + 1, (size_t)(q - t - 1));
+            *desc = q[2] == ' ' ? q + 3 : q + 2;
+            return true;
+        }
+    }
+    return false;
+}
+
+int vbCShimProseGroup(const vbModel *m, const char *fn, const char *name,
+                      const char *const *apis, size_t napis, int maxholes, tpGroup *tg)
+{
+    int fi = vbModelFindFunction(m, fn);
     if (fi < 0 || !m->functions[fi].info)
         return -1;
     memset(tg, 0, sizeof(*tg));
     vbTypedParamGroup *g = vbAlloc(sizeof(*g));
-    g->name = vbStrdup("DomainStats");
+    g->name = vbStrdup(name);
     g->prefix = vbStrdup("");
-    g->apis = vbAlloc(sizeof(statsFns));
-    for (size_t i = 0; i < sizeof(statsFns) / sizeof(statsFns[0]); i++) {
-        if (vbModelFindFunction(m, statsFns[i]) >= 0)
-            g->apis[g->napis++] = vbStrdup(statsFns[i]);
+    g->apis = vbAlloc((napis + 1) * sizeof(char *));
+    for (size_t i = 0; i < napis; i++) {
+        if (vbModelFindFunction(m, apis[i]) >= 0)
+            g->apis[g->napis++] = vbStrdup(apis[i]);
     }
     tg->g = g;
     tg->owned = true;
-    tg->ctype = vbStrdup("virtbindDomainStatsParams");
+    tg->ctype = vbPrintf("virtbind%sParams", name);
 
-    size_t cap = 0;
-    char *group = NULL, *name = NULL;
+    proseCtx pc = { .m = m, .fn = fn, .tg = tg, .maxholes = maxholes };
+    char *group = NULL, *fname = NULL;
     vbBuf desc = {0};
     const char *text = m->functions[fi].info;
     while (*text) {
@@ -178,36 +220,69 @@ int vbCShimStatsGroup(const vbModel *m, tpGroup *tg)
         while (tl && isspace((unsigned char)t[tl - 1]))
             t[--tl] = '\0';
 
-        bool header = vbStartsWith(t, "VIR_DOMAIN_STATS_") && tl && t[tl - 1] == ':' &&
-                      !strchr(t, ' ');
-        char *q = t[0] == '"' ? strchr(t + 1, '"') : NULL;
-        bool field = q && vbStartsWith(q, "\" - ");
-        if (name && (tl == 0 || header || field)) {
-            addField(tg, &cap, group, name, desc.s ? desc.s : "");
-            free(name);
-            name = NULL;
+        bool header = vbStartsWith(t, "VIR_") && tl && t[tl - 1] == ':' && !strchr(t, ' ');
+        char *nname = NULL;
+        const char *ndesc = NULL;
+        bool field = fieldLine(t, &nname, &ndesc);
+        if (fname && (tl == 0 || header || field)) {
+            addField(&pc, group, fname, desc.s ? desc.s : "");
+            free(fname);
+            fname = NULL;
             vbBufClear(&desc);
         }
         if (header) {
             free(group);
             group = vbStrndup(t, tl - 1);
         } else if (field) {
-            name = vbStrndup(t + 1, (size_t)(q - t - 1));
-            vbBufAdd(&desc, q + 4);
-        } else if (name && tl) {
+            fname = nname;
+            nname = NULL;
+            vbBufAdd(&desc, ndesc);
+        } else if (fname && tl) {
             vbBufAdd(&desc, " ");
             vbBufAdd(&desc, t);
         }
+        free(nname);
         free(line);
     }
-    if (name)
-        addField(tg, &cap, group, name, desc.s ? desc.s : "");
-    free(name);
+    if (fname)
+        addField(&pc, group, fname, desc.s ? desc.s : "");
+    free(fname);
     free(group);
     vbBufClear(&desc);
     if (!tg->fields)
         tg->fields = vbAlloc(sizeof(*tg->fields));
     return 0;
+}
+
+int vbCShimStatsGroup(const vbModel *m, int maxholes, tpGroup *tg)
+{
+    return vbCShimProseGroup(m, statsFns[0], "DomainStats", statsFns,
+                             sizeof(statsFns) / sizeof(statsFns[0]), maxholes, tg);
+}
+
+/* The other fields=prose functions: a function with typed parameters, no
+ * field group and a doc text (virDomainGetGuestInfo, virDomainGetGuestVcpus);
+ * group name: the function's name without "vir" and its first "Get". */
+size_t vbCShimProseOthers(const vbModel *m, int maxholes, tpGroup **out)
+{
+    tpGroup *gs = vbAlloc((m->nfunctions + 1) * sizeof(*gs));
+    size_t n = 0;
+    for (size_t i = 0; i < m->nfunctions; i++) {
+        const vbFunction *fn = &m->functions[i];
+        if (fn->tp_group >= 0 || !fn->info || fn->src == VB_SRC_ADMIN ||
+            (fn->tp_use != VB_TP_INPUT && fn->tp_use != VB_TP_CALLER_ALLOC &&
+             fn->tp_use != VB_TP_LIB_ALLOC))
+            continue;
+        const char *base = vbStartsWith(fn->name, "vir") ? fn->name + 3 : fn->name;
+        const char *get = strstr(base, "Get");
+        char *name = get ? vbPrintf("%.*s%s", (int)(get - base), base, get + 3) : vbStrdup(base);
+        const char *api = fn->name;
+        if (vbCShimProseGroup(m, fn->name, name, &api, 1, maxholes, &gs[n]) == 0)
+            n++;
+        free(name);
+    }
+    *out = gs;
+    return n;
 }
 
 void vbCShimStatsGroupFree(tpGroup *tg)

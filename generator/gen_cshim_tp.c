@@ -129,6 +129,11 @@ static int cmpMacroName(const void *a, const void *b)
     return c ? c : strcmp(x->mc->string, y->mc->string);
 }
 
+static int cmpStrPtr(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 static int cmpGroup(const void *a, const void *b)
 {
     return strcmp(((const tpGroup *)a)->g->name, ((const tpGroup *)b)->g->name);
@@ -146,12 +151,20 @@ static bool isKeyword(const char *s)
 /* Build the sorted groups with their member names; -1 on a name clash. */
 static int buildGroups(const vbModel *m, tpGroup **out, size_t *nout)
 {
-    tpGroup *gs = vbAlloc((m->ntp_groups + 1) * sizeof(*gs));
+    tpGroup *prose = NULL;
+    size_t nprose = vbCShimProseOthers(m, 1, &prose);
+    tpGroup *gs = vbAlloc((m->ntp_groups + 2 + nprose) * sizeof(*gs));
     size_t ng = m->ntp_groups;
     int rc = 0;
-    /* after the model's groups, the prose-documented domain stats records */
-    bool stats = vbCShimStatsGroup(m, &gs[ng]) == 0;
-    for (size_t i = 0; i < ng + (stats ? 1 : 0); i++) {
+    /* after the model's groups, the prose-documented domain stats records
+     * and the other prose groups (guest info, guest vcpus) */
+    bool stats = vbCShimStatsGroup(m, 1, &gs[ng]) == 0;
+    if (stats)
+        ng++;
+    memcpy(&gs[ng], prose, nprose * sizeof(*gs));
+    ng += nprose;
+    free(prose);
+    for (size_t i = 0; i < ng; i++) {
         tpGroup *tg = &gs[i];
         if (i < m->ntp_groups) {
             tg->g = &m->tp_groups[i];
@@ -197,8 +210,6 @@ static int buildGroups(const vbModel *m, tpGroup **out, size_t *nout)
             }
         }
     }
-    if (stats)
-        ng++;
     qsort(gs, ng, sizeof(*gs), cmpGroup);
     *out = gs;
     *nout = ng;
@@ -635,7 +646,7 @@ int vbCShimTypedParams(const vbModel *m, vbBuf *h, vbBuf *c)
     for (size_t i = 0; i < ng; i++) {
         emitStruct(h, &gs[i]);
         emitTable(c, &gs[i]);
-        if (gs[i].owned)
+        if (gs[i].owned && strcmp(gs[i].g->name, "DomainStats") == 0)
             vbCShimStatsRecordType(&gs[i], h, c);
     }
     vbBufAdd(c, "const virtbindTPStruct *const virtbindTPStructs[] = {\n");
@@ -647,6 +658,49 @@ int vbCShimTypedParams(const vbModel *m, vbBuf *h, vbBuf *c)
                 "    for (size_t i = 0; group && i < virtbindTPNStructs; i++) {\n"
                 "        if (strcmp(virtbindTPStructs[i]->group, group) == 0)\n"
                 "            return virtbindTPStructs[i];\n    }\n    return NULL;\n}\n\n");
+
+    /* one struct type name per API: virtbind<API without "vir">Params, a
+     * typedef of its group's struct (the same name when they coincide:
+     * virDomainSaveParams -> virtbindDomainSaveParamsParams) */
+    char **apis = NULL;
+    size_t napis = 0, capapis = 0;
+    for (size_t i = 0; i < ng; i++) {
+        const vbTypedParamGroup *g = gs[i].g;
+        for (size_t k = 0; k < g->napis; k++) {
+            bool seen = false;
+            for (size_t j = 0; j < napis && !seen; j++)
+                seen = strncmp(apis[j], g->apis[k], strlen(g->apis[k])) == 0 &&
+                       apis[j][strlen(g->apis[k])] == '\t';
+            if (!seen)
+                *VB_PUSH(apis, napis, capapis) = vbPrintf("%s\t%s", g->apis[k], gs[i].ctype);
+        }
+    }
+    qsort(apis, napis, sizeof(char *), cmpStrPtr);
+    vbBufAdd(h, "/* ------------------------------------------------ struct type per API */\n\n"
+                "/* Every typed-parameter API (function or callback type) has its own struct\n"
+                " * type name, virtbind<API without \"vir\">Params: its group's struct. */\n");
+    vbBufAdd(c, "const virtbindTPApi virtbindTPApis[] = {\n");
+    for (size_t i = 0; i < napis; i++) {
+        char *tab = strchr(apis[i], '\t');
+        *tab = '\0';
+        const char *api = apis[i], *ctype = tab + 1;
+        char *name = vbPrintf("virtbind%sParams", vbStartsWith(api, "vir") ? api + 3 : api);
+        if (strcmp(name, ctype) != 0)
+            vbBufPrintf(h, "typedef %s %s;\n", ctype, name);
+        else
+            vbBufPrintf(h, "/* %s: %s itself */\n", api, name);
+        vbBufPrintf(c, "    { \"%s\", \"%s\", &%sDesc },\n", api, name, ctype);
+        free(name);
+        free(apis[i]);
+    }
+    free(apis);
+    vbBufPrintf(h, "\n#define VIRTBIND_TP_NAPIS %zu\n\n", napis);
+    vbBufAdd(c, "};\n\n");
+    vbBufPrintf(c, "const size_t virtbindTPNApis = %zu;\n\n", napis);
+    vbBufAdd(c, "const virtbindTPApi *virtbindTPApiFind(const char *api)\n{\n"
+                "    for (size_t i = 0; api && i < virtbindTPNApis; i++) {\n"
+                "        if (strcmp(virtbindTPApis[i].api, api) == 0)\n"
+                "            return &virtbindTPApis[i];\n    }\n    return NULL;\n}\n\n");
 
     /* wrappers, sorted by the wrapped function's name */
     wrapper *ws = NULL;

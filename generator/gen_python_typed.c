@@ -129,7 +129,7 @@ static tyGroup *buildGroups(const vbModel *m, tpGroup *stats, bool *have_stats, 
         }
         uniqueAttrs(tg);
     }
-    *have_stats = vbCShimStatsGroup(m, stats) == 0;
+    *have_stats = vbCShimStatsGroup(m, 1, stats) == 0;
     if (*have_stats) {
         tyGroup *tg = &gs[n++];
         tg->cls = vbStrdup("DomainStatsParams");

@@ -380,6 +380,18 @@ static void testUnsupported(virDomainPtr dom)
     e = virGetLastError();
     vbtOk(rc == -1 && e && e->code == VIR_ERR_NO_SUPPORT,
           "block stats: unsupported by the test driver, error passed through");
+    /* the prose-documented guest agent APIs: the test driver has no agent */
+    virtbindDomainGetGuestInfoParams gi = {0};
+    gi.hostname = (char *)"stale";   /* the wrapper zeroes the output first */
+    rc = virtbindDomainGetGuestInfo(dom, 0, &gi, 0);
+    e = virGetLastError();
+    vbtOk(rc == -1 && e && e->code == VIR_ERR_NO_SUPPORT && !gi.hostname && gi.nextra == 0,
+          "guest info: unsupported by the test driver, error passed through, struct empty");
+    virtbindDomainGetGuestVcpusParams gv = {0};
+    rc = virtbindDomainGetGuestVcpus(dom, &gv, 0);
+    e = virGetLastError();
+    vbtOk(rc == -1 && e && e->code == VIR_ERR_NO_SUPPORT && !gv.vcpus && gv.nextra == 0,
+          "guest vcpus: unsupported by the test driver, error passed through, struct empty");
 }
 
 int main(void)

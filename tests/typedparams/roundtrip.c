@@ -319,14 +319,16 @@ static void edgeCases(void)
     virTypedParamsAddULLong(&p, &n, &max, "block.1.rd.reqs", 77);
     virTypedParamsAddString(&p, &n, &max, "block.1.name", "vdb");
     virTypedParamsAddUInt(&p, &n, &max, "block.count", 2);
-    virTypedParamsAddULLong(&p, &n, &max, "vcpu.0.wait", 5);   /* type not documented */
+    virTypedParamsAddULLong(&p, &n, &max, "vcpu.0.wait", 5);   /* typed by a `prose` annotation */
+    virTypedParamsAddUInt(&p, &n, &max, "cpu.cache.monitor.0.bank.0.id", 1); /* two indexes */
     virtbindDomainStatsParams st;
     rc = virtbindDomainStatsParamsUnpack(p, n, &st);
     vbtOk(rc == 0 && st.block_rd_reqs_count == 2 && !st.block_rd_reqs_set[0] &&
               st.block_rd_reqs_set[1] && st.block_rd_reqs[1] == 77 && st.block_name_count == 2 &&
               !st.block_name[0] && strcmp(st.block_name[1], "vdb") == 0 && st.block_count == 2 &&
-              st.nextra == 1 && strcmp(st.extra[0].field, "vcpu.0.wait") == 0,
-          "stats: block.<num>.* indexed with holes, undocumented-type fields in extra");
+              st.vcpu_wait_count == 1 && st.vcpu_wait_set[0] && st.vcpu_wait[0] == 5 &&
+              st.nextra == 1 && strcmp(st.extra[0].field, "cpu.cache.monitor.0.bank.0.id") == 0,
+          "stats: block.<num>.* indexed with holes, annotated prose types, two-index fields in extra");
     virtbindDomainStatsParamsClear(&st);
     virTypedParamsFree(p, n);
 
@@ -340,6 +342,73 @@ static void edgeCases(void)
     rc = virtbindDomainTunableParamsPack(&t2, &q, &nq);
     vbtOk(rc == 0 && nq == 1, "pack borrows caller arrays without taking them");
     virTypedParamsFree(q, nq);
+}
+
+/* virtbind<API>Params: one struct type name per typed-parameter API */
+static void perApiTypes(void)
+{
+    vbtOk(virtbindTPNApis == VIRTBIND_TP_NAPIS && VIRTBIND_TP_NAPIS >= VIRTBIND_TP_NSTRUCTS,
+          "%zu typed-parameter APIs, each with its struct type name (%zu structs)",
+          virtbindTPNApis, virtbindTPNStructs);
+    size_t bad = 0;
+    for (size_t i = 0; i < virtbindTPNApis; i++) {
+        const virtbindTPApi *a = &virtbindTPApis[i];
+        bool listed = false;
+        for (size_t k = 0; k < virtbindTPNStructs; k++)
+            listed = listed || virtbindTPStructs[k] == a->desc;
+        char want[200];
+        snprintf(want, sizeof(want), "virtbind%sParams", a->api + 3);
+        if (!listed || strcmp(a->ctype, want) != 0 || virtbindTPApiFind(a->api) != a ||
+            (i + 1 < virtbindTPNApis && strcmp(a->api, virtbindTPApis[i + 1].api) >= 0)) {
+            vbtOk(false, "per-API entry %s", a->api);
+            bad++;
+        }
+    }
+    vbtOk(bad == 0 && !virtbindTPApiFind("virNoSuchApi") &&
+              virtbindTPApiFind("virDomainGetBlockIoTune")->desc == &virtbindDomainBlockIoTuneParamsDesc &&
+              virtbindTPApiFind("virDomainGetGuestInfo")->desc == &virtbindDomainGuestInfoParamsDesc &&
+              virtbindTPApiFind("virConnectDomainEventTunableCallback")->desc ==
+                  &virtbindDomainTunableParamsDesc,
+          "per-API table sorted, names virtbind<API>Params, tables shared with the group");
+    /* the typedefs are the group's type: these assignments compile under -Werror */
+    virtbindDomainGetBlockIoTuneParams get = {0};
+    virtbindDomainBlockIoTuneParams *grp = &get;
+    virtbindDomainSetBlockIoTuneParams *set = grp;
+    virtbindConnectGetAllDomainStatsParams *st = (virtbindDomainStatsParams *)NULL;
+    vbtOk(set == &get && !st, "virtbindDomainGetBlockIoTuneParams is virtbindDomainBlockIoTuneParams");
+}
+
+/* guest info: documented only in prose, with indexes and nested indexes */
+static void guestInfo(void)
+{
+    virTypedParameterPtr p = NULL;
+    int n = 0, max = 0;
+    virTypedParamsAddUInt(&p, &n, &max, "user.count", 1);
+    virTypedParamsAddString(&p, &n, &max, "user.0.name", "root");
+    virTypedParamsAddULLong(&p, &n, &max, "user.0.login-time", 1234);
+    virTypedParamsAddString(&p, &n, &max, "os.id", "debian");
+    virTypedParamsAddInt(&p, &n, &max, "timezone.offset", -3600);
+    virTypedParamsAddString(&p, &n, &max, "hostname", "guest");
+    virTypedParamsAddULLong(&p, &n, &max, "fs.1.total-bytes", 1ULL << 40);
+    virTypedParamsAddBoolean(&p, &n, &max, "disk.0.partition", 1);
+    virTypedParamsAddString(&p, &n, &max, "fs.1.disk.0.alias", "sda");   /* two indexes */
+    virtbindDomainGetGuestInfoParams gi;
+    int rc = virtbindDomainGuestInfoParamsUnpack(p, n, &gi);
+    vbtOk(rc == 0 && gi.user_count_set && gi.user_count == 1 && gi.user_name_count == 1 &&
+              strcmp(gi.user_name[0], "root") == 0 && gi.user_login_time[0] == 1234 &&
+              strcmp(gi.os_id, "debian") == 0 && gi.timezone_offset == -3600 &&
+              strcmp(gi.hostname, "guest") == 0 && gi.fs_total_bytes_count == 2 &&
+              !gi.fs_total_bytes_set[0] && gi.fs_total_bytes[1] == 1ULL << 40 &&
+              gi.disk_partition[0] && gi.nextra == 1 &&
+              strcmp(gi.extra[0].field, "fs.1.disk.0.alias") == 0,
+          "guest info: prose fields typed (text or annotation), indexed, two-index fields in extra");
+    virTypedParameterPtr q = NULL;
+    int nq = 0;
+    rc = virtbindDomainGuestInfoParamsPack(&gi, &q, &nq);
+    vbtOk(rc == 0 && nq == n, "guest info: pack gives every field back (%d of %d)", nq, n);
+    virTypedParamsFree(q, nq);
+    virtbindDomainGuestInfoParamsClear(&gi);
+    virTypedParamsFree(p, n);
 }
 
 int main(void)
@@ -360,5 +429,7 @@ int main(void)
     for (size_t i = 0; i < virtbindTPNStructs; i++)
         roundTrip(virtbindTPStructs[i]);
     edgeCases();
+    perApiTypes();
+    guestInfo();
     return vbtDone();
 }

@@ -84,6 +84,18 @@ extern const size_t virtbindTPNStructs;
 /* The table of a group ("DomainMemory"), or NULL. */
 const virtbindTPStruct *virtbindTPStructFind(const char *group);
 
+/* Every typed-parameter API (function or callback type) and the table of its
+ * struct type virtbind<API without "vir">Params, sorted by API name. */
+typedef struct {
+    const char *api;            /* "virDomainGetBlockIoTune" */
+    const char *ctype;          /* "virtbindDomainGetBlockIoTuneParams" */
+    const virtbindTPStruct *desc;
+} virtbindTPApi;
+extern const virtbindTPApi virtbindTPApis[];
+extern const size_t virtbindTPNApis;
+/* The entry of API ("virDomainGetBlockIoTune"), or NULL. */
+const virtbindTPApi *virtbindTPApiFind(const char *api);
+
 #ifdef __cplusplus
 }
 #endif
