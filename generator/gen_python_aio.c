@@ -11,6 +11,8 @@
  *  - one NamedTuple record per event ID, its fields the callback type's
  *    argument names (conn, the object, the payload; lengths folded, opaque
  *    dropped), payload types as the typed registration methods deliver them;
+ *  - how a reconnecting connection looks an event filter's object up again
+ *    (by UUID, else by name);
  *  - the async classes' methods: the stubs' parameters (an object parameter
  *    accepts the plain or the async object) and returns (a virtbind object
  *    becomes its async wrapper), `async def` unless synchronous.
@@ -246,6 +248,48 @@ static void emitRecords(const vbModel *m, const aioEvent *ev, size_t nev, vbBuf 
     }
 }
 
+/* The Python name of bound function cname, or NULL. */
+static const char *boundName(const vbModel *m, const vbPyStubFn *fns, const char *cname)
+{
+    int f = vbModelFindFunction(m, cname);
+    return f >= 0 && fns[f].bound && !fns[f].raw ? fns[f].pyname : NULL;
+}
+
+/* How a reconnecting connection finds an event filter's object again on
+ * the new connection: the class's vir<Class>LookupByUUID with
+ * vir<Class>GetUUID, else vir<Class>LookupByName with vir<Class>GetName. */
+static void emitRelookup(const vbModel *m, const vbPyStubFn *fns, const aioEvent *ev, size_t nev,
+                         vbBuf *b)
+{
+    vbBufAdd(b, "\n# An event filter's object on a new connection: class -> (key getter,\n"
+                "# virConnect lookup), from vir<Class>GetUUID + vir<Class>LookupByUUID, else\n"
+                "# vir<Class>GetName + vir<Class>LookupByName.\n"
+                "RELOOKUP: dict[str, tuple[str, str]] = {\n");
+    for (size_t i = 0; i < nev; i++) {
+        if (i > 0 && strcmp(ev[i - 1].objcls, ev[i].objcls) == 0)
+            continue;
+        bool seen = false;
+        for (size_t k = 0; k < i && !seen; k++)
+            seen = strcmp(ev[k].objcls, ev[i].objcls) == 0;
+        if (seen)
+            continue;
+        const char *cn = ev[i].objcls + 3;
+        static const char *const keys[2][2] = { { "UUID", "UUID" }, { "Name", "Name" } };
+        for (int k = 0; k < 2; k++) {
+            char *get = vbPrintf("vir%sGet%s", cn, keys[k][0]);
+            char *look = vbPrintf("vir%sLookupBy%s", cn, keys[k][1]);
+            const char *g = boundName(m, fns, get), *l = boundName(m, fns, look);
+            free(get);
+            free(look);
+            if (g && l) {
+                vbBufPrintf(b, "    \"%s\": (\"%s\", \"%s\"),\n", ev[i].objcls, g, l);
+                break;
+            }
+        }
+    }
+    vbBufAdd(b, "}\n");
+}
+
 /* ---------------------------------------------------------- _aio_model.py */
 
 static void emitModelPy(const vbModel *m, const vbPyStubFn *fns, const int *order, size_t n,
@@ -314,6 +358,7 @@ static void emitModelPy(const vbModel *m, const vbPyStubFn *fns, const int *orde
                     m->enums[m->events[ev[i].ev].enum_const].value, ev[i].objarg, ev[i].objcls,
                     ev[i].record);
     vbBufAdd(b, ")\n");
+    emitRelookup(m, fns, ev, nev, b);
     free(cls);
 }
 

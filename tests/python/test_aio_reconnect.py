@@ -182,3 +182,64 @@ def test_close_while_reconnecting_stops_it(base):
             print("ok", aio.in_flight())
     """, base)
     assert "ok 0" in out
+
+
+def test_filtered_streams_are_looked_up_again_after_a_restart(base):
+    # a stream limited to one object is registered again with that object
+    # looked up on the new connection (by UUID); one whose object is gone
+    # after the restart raises the lookup's error to its consumer
+    out = run("""
+        async def main(d):
+            conn = await aio.open(d.uri, reconnect=True, backoff=(0.05, 0.5))
+            dom = await conn.lookupByName("test")
+            gone = await conn.defineXML(XML % "transient-state")   # the test driver forgets it
+            only_test = conn.domain_lifecycle_events(dom)
+            only_gone = conn.domain_lifecycle_events(dom=gone)
+            await only_test.__aenter__(); await only_gone.__aenter__()
+            d.kill(); d.start()
+            await until(lambda: conn.reconnects == 1, "the reconnection")
+            assert only_test.registrations == 2 and only_gone.registrations == 1
+            try:
+                await asyncio.wait_for(only_gone.get(), 30)
+                raise AssertionError("no error for the vanished object")
+            except v.libvirtError as e:
+                assert e.get_error_code() == v.VIR_ERR_NO_DOMAIN, e
+            other = await aio.open(d.uri)
+            x = await other.defineXML(XML % "someone-else")
+            await x.create()
+            d2 = await other.lookupByName("test")
+            await d2.suspend()
+            (ev,) = await take(only_test, 1)
+            assert (ev.dom.name(), ev.event) == ("test", v.VIR_DOMAIN_EVENT_SUSPENDED), ev
+            assert only_test.qsize() == 0
+            await other.close()
+            await conn.close()
+            assert only_test.closed and only_gone.closed
+            print("ok")
+    """, base)
+    assert "ok" in out
+
+
+def test_keepalive_timeout_of_a_hung_daemon_reconnects(base):
+    # SIGSTOP: the socket stays open but nothing answers; the keepalive
+    # closes the connection, the reconnect waits until the daemon resumes
+    out = run("""
+        import os, signal
+        async def main(d):
+            conn = await aio.open(d.uri, reconnect=True, backoff=(0.05, 0.5), keepalive=(1, 1))
+            async with conn.domain_lifecycle_events() as s:
+                d.pause()
+                try:
+                    await until(lambda: not conn.connected, "the keepalive timeout")
+                finally:
+                    d.resume()
+                await asyncio.wait_for(conn.wait_connected(), 60)
+                assert conn.reconnects == 1 and s.registrations == 2
+                dom = await conn.lookupByName("test")
+                await dom.suspend()
+                (ev,) = await take(s, 1)
+                assert ev.event == v.VIR_DOMAIN_EVENT_SUSPENDED
+            await conn.close()
+            print("ok")
+    """, base)
+    assert "ok" in out

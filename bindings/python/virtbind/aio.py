@@ -485,6 +485,7 @@ class EventStream:
         self._cid = None            # callback ID on the connection registered with
         self._cid_conn = None
         self._opening = None
+        self._error = None          # a re-registration failed (not the connection)
 
     # -- delivery (the event loop's thread)
     def _deliver(self, obj, payload):
@@ -518,11 +519,21 @@ class EventStream:
             w.set_result(None)
 
     # -- registration
+    @staticmethod
+    def _register_on(conn, family, name, cb, obj):
+        """On the pool: register cb on conn; a filter object of another
+        connection (before a reconnect) is looked up again on conn, by UUID
+        or name (_aio_model.RELOOKUP).  Returns (callback ID, object)."""
+        if obj is not None and obj.connect() is not conn:
+            getter, lookup = _aio_model.RELOOKUP[_FAMILY_CLASS[family].__name__]
+            obj = getattr(conn, lookup)(getattr(obj, getter)())
+        return getattr(conn, "%s_event_%s_register" % (family, name))(cb, obj), obj
+
     async def _register(self):
         """Register the callback on the connection's current virConnect."""
         conn = self._aconn.sync
-        method = getattr(conn, "%s_event_%s_register" % (self.family, self._name))
-        cid = await _submit(method, _stream_callback(weakref.ref(self)), self._obj)
+        cid, self._obj = await _submit(self._register_on, conn, self.family, self._name,
+                                       _stream_callback(weakref.ref(self)), self._obj)
         if self.closed:      # closed while registering
             await _submit(_deregister_quiet, conn, self.family, cid)
             return
@@ -553,6 +564,8 @@ class EventStream:
                 return self._queue.popleft()
             if self.closed:
                 raise StopAsyncIteration
+            if self._error is not None:
+                raise self._error
             self._waiter = self._loop.create_future()
             try:
                 await self._waiter
@@ -604,6 +617,13 @@ class EventStream:
 
 
 # ------------------------------------------------------------ connections
+def _alive(conn):
+    try:
+        return conn.isAlive() == 1
+    except virtbind.libvirtError:
+        return False
+
+
 def _close_callback(wself):
     def cb(conn, reason, opaque):
         s = wself()
@@ -707,8 +727,15 @@ class AsyncConnect(_BASES["virConnect"]):
             try:
                 await self._setup(new)
                 for s in streams:
-                    if not s.closed:
+                    if s.closed:
+                        continue
+                    try:
                         await s._register()
+                    except virtbind.libvirtError as e:
+                        if not await _submit(_alive, new):
+                            raise
+                        s._error = e     # e.g. its object is gone: the consumer gets it
+                        s._wake()
             except virtbind.libvirtError:
                 await asyncio.sleep(delay)     # lost again: retire it, retry
                 delay = min(delay * 2, cap)
