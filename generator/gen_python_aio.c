@@ -393,6 +393,7 @@ static const char aioPyiApi[] =
     "    def update_timeout(self, t: int, ms: int) -> None: ...\n"
     "    def remove_timeout(self, t: int) -> int: ...\n"
     "    def register(self) -> AsyncIOEventImpl: ...\n"
+    "    def rebind(self, loop: asyncio.AbstractEventLoop) -> None: ...\n"
     "    def pending(self) -> tuple[int, int]: ...\n"
     "def register(loop: Optional[asyncio.AbstractEventLoop] = None) -> AsyncIOEventImpl: ...\n"
     "def get_current() -> Optional[AsyncIOEventImpl]: ...\n\n"

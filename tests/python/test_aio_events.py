@@ -283,3 +283,57 @@ def test_default_loop_thread_feeds_a_stream():
         asyncio.run(main())
     """)
     assert "ok" in out
+
+
+def test_a_second_asyncio_run_gets_the_events():
+    # libvirt keeps the one implementation: a later loop (a second
+    # asyncio.run(), as pytest-asyncio does per test) takes over its handles
+    # and timers
+    out = run("""
+        async def main(i):
+            conn = await aio.open("test:///default")
+            impl = aio.get_current()
+            assert impl.loop is asyncio.get_running_loop()
+            dom = await conn.lookupByName("test")
+            async with conn.domain_lifecycle_events() as s:
+                await dom.suspend(); await dom.resume()
+                evs = await take(s, 2)
+            await conn.close()
+            return i, [e.event for e in evs], impl
+        r1 = asyncio.run(main(1))
+        r2 = asyncio.run(main(2))
+        assert r1[2] is r2[2]
+        print(r1[:2], r2[:2])
+    """)
+    assert "(1, [3, 4]) (2, [3, 4])" in out
+
+
+def test_10000_stream_events_stable_memory():
+    out = run("""
+        import tracemalloc
+        async def main():
+            conn = await aio.open("test:///default")
+            dom = await conn.lookupByName("test")
+            d = dom.sync
+            async with conn.domain_lifecycle_events(maxsize=4096) as s:
+                for _ in range(1000):                     # warm-up
+                    d.suspend(); d.resume()
+                for _ in range(2000):
+                    await asyncio.wait_for(s.get(), 30)
+                tracemalloc.start()
+                py0 = tracemalloc.get_traced_memory()[0]
+                n = 0
+                for _ in range(10):
+                    for _ in range(500):
+                        d.suspend(); d.resume()
+                    for _ in range(1000):
+                        await asyncio.wait_for(s.get(), 30); n += 1
+                py1 = tracemalloc.get_traced_memory()[0]
+                assert s.dropped == 0 and s.qsize() == 0
+            await conn.close()
+            print("events", n, "python_delta_bytes", py1 - py0)
+            assert py1 - py0 < 64 * 1024, py1 - py0
+        asyncio.run(main())
+    """)
+    print(out)
+    assert "events 10000" in out

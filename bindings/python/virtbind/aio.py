@@ -182,6 +182,21 @@ class AsyncIOEventImpl:
                                       self.add_timeout, self.update_timeout, self.remove_timeout)
         return self
 
+    def rebind(self, loop):
+        """Move every handle and timer to loop (on loop's thread): the
+        previous loop was closed, e.g. by a second asyncio.run()."""
+        with self._lock:
+            fds = {e[0] for e in self._handles.values()}
+            timers = list(self._timers)
+            for e in self._timers.values():
+                e[3] = None          # handles of the closed loop
+        self.loop = loop
+        self._watched = {}
+        for fd in sorted(fds):
+            self._sync_fd(fd)
+        for t in timers:
+            self._arm(t)
+
     def pending(self):
         """(handles, timers) currently registered by libvirt."""
         with self._lock:
@@ -816,8 +831,12 @@ del _fam, _name, _eid, _objarg, _objcls, _rec
 
 
 def _ensure_events():
-    if _current is None and not virtbind.event_loop_running():
-        register(asyncio.get_running_loop())
+    loop = asyncio.get_running_loop()
+    if _current is None:
+        if not virtbind.event_loop_running():
+            register(loop)
+    elif _current.loop is not loop and _current.loop.is_closed():
+        _current.rebind(loop)    # a new asyncio.run(): libvirt keeps the implementation
 
 
 async def _open(opener, reconnect, backoff, keepalive, events):
