@@ -208,10 +208,11 @@ static void freeEvents(aioEvent *ev, size_t n)
 
 /* A payload argument's Python type, as the typed registration methods
  * deliver it (gen_python_stubs.c's event callback types). */
-static char *payloadType(const vbModel *m, const vbEventId *e, const vbArg *a)
+static char *payloadType(const vbModel *m, const vbEventId *e, const vbArg *a, bool quoted)
 {
     if (a->role == VB_ROLE_TYPED_PARAMS)
-        return e->tp_group >= 0 ? vbPrintf("\"_typed.%sParams\"", m->tp_groups[e->tp_group].name)
+        return e->tp_group >= 0 ? vbPrintf(quoted ? "\"_typed.%sParams\"" : "_typed.%sParams",
+                                           m->tp_groups[e->tp_group].name)
                                 : vbStrdup("dict[str, Union[int, float, bool, str]]");
     if (a->ctype.kind == VB_T_STRUCT && vbStrEq(a->ctype.base, "virDomainEventGraphicsAddress"))
         return vbStrdup("Optional[dict[str, Union[int, str]]]");
@@ -224,6 +225,26 @@ static char *payloadType(const vbModel *m, const vbEventId *e, const vbArg *a)
     if (a->ctype.kind == VB_T_BOOL)
         return vbStrdup("bool");
     return vbStrdup("int");
+}
+
+/* The typed registration's callback type (plain objects, as on virConnect):
+ * Callable[[virConnect, obj, payload..., OPAQUE], object]. */
+static char *callbackType(const vbModel *m, const aioEvent *a, const char *opaque)
+{
+    const vbEventId *e = &m->events[a->ev];
+    const vbFunction *ft = &m->functypes[e->functype];
+    vbBuf b = {0};
+    vbBufPrintf(&b, "Callable[[virConnect, %s", a->objcls);
+    for (size_t k = 2; k + 1 < ft->nargs; k++) {
+        const vbArg *x = &ft->args[k];
+        if (x->role == VB_ROLE_LENGTH || x->role == VB_ROLE_OPAQUE)
+            continue;
+        char *t = payloadType(m, e, x, false);
+        vbBufPrintf(&b, ", %s", t);
+        free(t);
+    }
+    vbBufPrintf(&b, ", %s], object]", opaque);
+    return vbBufSteal(&b);
 }
 
 static void emitRecords(const vbModel *m, const aioEvent *ev, size_t nev, vbBuf *b)
@@ -241,7 +262,7 @@ static void emitRecords(const vbModel *m, const aioEvent *ev, size_t nev, vbBuf 
             const vbArg *a = &ft->args[k];
             if (a->role == VB_ROLE_LENGTH || a->role == VB_ROLE_OPAQUE)
                 continue;
-            char *t = payloadType(m, e, a);
+            char *t = payloadType(m, e, a, true);
             vbBufPrintf(b, "    %s: %s\n", a->name, t);
             free(t);
         }
@@ -435,6 +456,19 @@ static const char aioPyiApi[] =
 
 static void emitAioDef(const vbModel *m, vbBuf *b, const vbPyStubFn *s, bool sync)
 {
+    const vbFunction *f = &m->functions[s->fn];
+    if (s->event_register && f->event_family >= 0 && f->nargs > 1 &&
+        m->families[f->event_family].object_class >= 0) {
+        /* <family>EventRegisterAny(obj, eventID, cb, opaque): the callback
+         * type depends on the ID; the typed methods check it */
+        const char *oc = m->classes[m->families[f->event_family].object_class].name;
+        char *ac = aioClassName(oc);
+        vbBufPrintf(b, "    async def %s(self, %s: Optional[Union[%s, %s]], eventID: int, "
+                       "cb: _Callback, opaque: object) -> int: ...\n",
+                    s->pyname, f->args[1].name, oc, ac);
+        free(ac);
+        return;
+    }
     if (s->raw || s->event_register) {
         vbBufPrintf(b, "    %sdef %s(self, *args: Any, **kwargs: Any) -> Any: ...\n",
                     sync ? "" : "async ", s->pyname);
@@ -583,8 +617,24 @@ static void emitPyi(const vbModel *m, const vbPyStubFn *fns, const int *order, s
             char **reg = vbAlloc((nev * 2 + 1) * sizeof(char *));
             size_t nr = 0;
             for (size_t i = 0; i < nev; i++) {
-                reg[nr++] = vbPrintf("    async def %s_event_%s_register(self, *args: Any, **kwargs: Any) "
-                                     "-> int: ...\n", ev[i].fam, ev[i].id);
+                /* the three forms of __init__.pyi: without opaque (the
+                 * callback's last parameter is None), opaque positional, keyword */
+                char *cbn = callbackType(m, &ev[i], "None"), *cbt = callbackType(m, &ev[i], "_T");
+                char *objac = aioClassName(ev[i].objcls);
+                char *obj = vbPrintf("%s: Optional[Union[%s, %s]]", ev[i].objarg, ev[i].objcls, objac);
+                reg[nr++] = vbPrintf(
+                    "    @overload\n"
+                    "    async def %s_event_%s_register(self, callback: %s, %s = None) -> int: ...\n"
+                    "    @overload\n"
+                    "    async def %s_event_%s_register(self, callback: %s, %s, opaque: _T) -> int: ...\n"
+                    "    @overload\n"
+                    "    async def %s_event_%s_register(self, callback: %s, %s = None, *, opaque: _T) -> int: ...\n",
+                    ev[i].fam, ev[i].id, cbn, obj, ev[i].fam, ev[i].id, cbt, obj, ev[i].fam, ev[i].id,
+                    cbt, obj);
+                free(cbn);
+                free(cbt);
+                free(objac);
+                free(obj);
                 if (i == 0 || strcmp(ev[i - 1].fam, ev[i].fam) != 0)
                     reg[nr++] = vbPrintf("    async def %s_event_deregister(self, callbackID: int) "
                                          "-> None: ...\n", ev[i].fam);

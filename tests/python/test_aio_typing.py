@@ -36,6 +36,11 @@ async def main() -> None:
     generic = conn.domain_events(virtbind.VIR_DOMAIN_EVENT_ID_LIFECYCLE)
     rec: aio.DomainLifecycleEvent
     await generic.aclose()
+    def on_lifecycle(c: virtbind.virConnect, d: virtbind.virDomain, event: int, detail: int,
+                     opaque: str) -> None:
+        print(d.name(), event, detail, opaque)
+    cid: int = await conn.domain_event_lifecycle_register(on_lifecycle, dom, "ctx")
+    await conn.domain_event_deregister(cid)
     pools = conn.storage_pool_refresh_events()
     await pools.aclose()
     print(info[0], name, len(doms), plain.name(), kind, evdom.name(), conn.reconnects)
@@ -66,6 +71,8 @@ async def main() -> None:
     await dom.setMemory("1024")  # E: arg-type
     await aio.open(42)  # E: arg-type
     aio.set_workers("2")  # E: arg-type
+    def wrong(c: virtbind.virConnect, d: virtbind.virDomain, reason: str, o: None) -> None: ...
+    await conn.domain_event_lifecycle_register(wrong)  # E: arg-type|call-overload
 '''
 
 LINE = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+): (?P<sev>error|note): (?P<msg>.*?)(?:  \[(?P<code>[a-z-]+)\])?$")
