@@ -925,6 +925,27 @@ static void emitTPGroups(vbPyGen *g)
 }
 
 /* Declare, convert and pass every argument, call, check, convert results. */
+/* The argument list of a generated stub's libvirt call. */
+static void emitCallArgs(vbPyGen *g, const vbFunction *f, const vbPyFn *p)
+{
+    for (size_t i = 0; i < f->nargs; i++) {
+        OUT("%s", i ? ", " : "");
+        const vbPyArg *pa = &p->args[i];
+        if (pa->use == PA_OUT && (pa->out == PO_STRING_BUF || pa->out == PO_BYTES_BUF ||
+                                  pa->out == PO_NAME_LIST || pa->out == PO_INT_LIST ||
+                                  pa->out == PO_TP_CALLER || pa->out == PO_SIZED_BYTES ||
+                                  pa->out == PO_SIZED_ULLS))
+            OUT("c_%s", f->args[i].name);
+        else if (pa->use == PA_OUT || pa->use == PA_RETLEN ||
+                 ((int)i == f->tp_count_arg && f->args[i].ctype.depth == 1))
+            OUT("&c_%s", f->args[i].name);
+        else if (pa->strs)
+            OUT("(const char **)c_%s", f->args[i].name);
+        else
+            OUT("c_%s", f->args[i].name);
+    }
+}
+
 static void emitStub(vbPyGen *g, int fi)
 {
     const vbModel *m = g->m;
@@ -991,6 +1012,19 @@ static void emitStub(vbPyGen *g, int fi)
                     "        return NULL;\n",
                     a->name, a->name, n, pa->pyname, a->pair < 0 ? a->size : "-1", a->name,
                     a->name);
+            } else if (a->pair >= 0 && p->args[a->pair].use == PA_OUT &&
+                       (p->args[a->pair].out == PO_SIZED_BYTES ||
+                        p->args[a->pair].out == PO_SIZED_ULLS)) {
+                /* the caller chooses a buffer size (blockPeek, memoryPeek,
+                 * getCellsFreeMemory): negative -> ValueError, more than
+                 * VBPY_BUFFER_MAX bytes -> OverflowError, before allocating */
+                OUT("    %s c_%s;\n"
+                    "    {\n        size_t c_%s_n;\n"
+                    "        if (vbpyToBufLen(argv[%zu], \"%s\", %s, &c_%s_n) < 0)\n"
+                    "            return NULL;\n        c_%s = (%s)c_%s_n;\n    }\n",
+                    scalarCType(a->ctype.kind), a->name, a->name, n, pa->pyname,
+                    p->args[a->pair].out == PO_SIZED_ULLS ? "sizeof(unsigned long long)" : "1",
+                    a->name, a->name, scalarCType(a->ctype.kind), a->name);
             } else if (a->ctype.kind == VB_T_CHAR) {
                 OUT("    const char *c_%s;\n"
                     "    if (vbpyToString(argv[%zu], \"%s\", %s, &c_%s) < 0)\n"
@@ -1185,26 +1219,43 @@ static void emitStub(vbPyGen *g, int fi)
             "        if (!c_%s)\n            return PyErr_NoMemory();\n",
             grow->name, grow_len->name, grow->name, grow->name);
     }
+    /* typed parameters into a caller array: no size probe first.  The
+     * first call fetches into a stack array of VBPY_TP_STACK entries (every
+     * such getter fills up to *nparams and returns the count; remote's
+     * limits are >= 16); only a full array may be truncated, and then the
+     * probe, the allocation and the fetch follow in the same GIL-free
+     * window. */
+    bool tp_fetch = tp_caller && fail && !grow;
+    const char *tp_cnt = tp_caller ? f->args[f->tp_count_arg].name : NULL;
+    if (tp_fetch)
+        OUT("    bool c_nomem = false;\n"
+            "    virTypedParameter c_%s_stack[VBPY_TP_STACK];\n"
+            "    memset(c_%s_stack, 0, sizeof(c_%s_stack));\n"
+            "    c_%s = c_%s_stack;\n    c_%s = VBPY_TP_STACK;\n",
+            tp_caller->name, tp_caller->name, tp_caller->name, tp_caller->name, tp_caller->name,
+            tp_cnt);
     OUT("%s    Py_BEGIN_ALLOW_THREADS\n%s    %sfn(", ind, ind, has_ret ? "c_ret = " : "");
-    for (size_t i = 0; i < f->nargs; i++) {
-        OUT("%s", i ? ", " : "");
-        const vbPyArg *pa = &p->args[i];
-        if (pa->use == PA_OUT && (pa->out == PO_STRING_BUF || pa->out == PO_BYTES_BUF ||
-                                  pa->out == PO_NAME_LIST || pa->out == PO_INT_LIST ||
-                                  pa->out == PO_TP_CALLER || pa->out == PO_SIZED_BYTES ||
-                                  pa->out == PO_SIZED_ULLS))
-            OUT("c_%s", f->args[i].name);
-        else if (pa->use == PA_OUT || pa->use == PA_RETLEN ||
-                 ((int)i == f->tp_count_arg && f->args[i].ctype.depth == 1))
-            OUT("&c_%s", f->args[i].name);
-        else if (pa->strs)
-            OUT("(const char **)c_%s", f->args[i].name);
-        else
-            OUT("c_%s", f->args[i].name);
-    }
+    emitCallArgs(g, f, p);
     OUT(");\n");
+    if (tp_fetch) {
+        const char *tp = tp_caller->name;
+        OUT("    if (!(%s) && c_%s >= VBPY_TP_STACK) {\n"
+            "        vbpyTPClearNoGIL(c_%s_stack, VBPY_TP_STACK);\n"
+            "        c_%s = NULL;\n        c_%s = 0;\n        c_ret = fn(",
+            fail, tp_cnt, tp, tp, tp_cnt);
+        emitCallArgs(g, f, p);
+        OUT(");\n"
+            "        if (!(%s) && c_%s > 0) {\n"
+            "            if (!(c_%s = calloc((size_t)c_%s, sizeof(*c_%s))))\n"
+            "                c_nomem = true;\n"
+            "            else\n                c_ret = fn(",
+            fail, tp_cnt, tp, tp_cnt, tp);
+        emitCallArgs(g, f, p);
+        OUT(");\n        }\n    }\n");
+    }
     if (fail)
-        OUT("%s    if (%s)\n%s        vbpyErrCapture(&err);\n", ind, fail, ind);
+        OUT("%s    if (%s%s)\n%s        vbpyErrCapture(&err);\n", ind, fail,
+            tp_fetch ? " && !c_nomem" : "", ind);
     OUT("%s    Py_END_ALLOW_THREADS\n", ind);
     if (grow) {
         OUT("        if (%s) {\n            free(c_%s);\n"
@@ -1223,14 +1274,19 @@ static void emitStub(vbPyGen *g, int fi)
             OUT("    free(c_%s);\n", cpumap_in->name);
         if (ints_in)
             OUT("    free(c_%s);\n", ints_in->name);
-        if (fail && sized)
+        if (tp_fetch)
+            OUT("    if (c_nomem)\n        return PyErr_NoMemory();\n"
+                "    if (%s) {\n        if (c_%s != c_%s_stack)\n            free(c_%s);\n"
+                "        return vbpyErrRaise(&err, \"%s\");\n    }\n",
+                fail, tp_caller->name, tp_caller->name, tp_caller->name, f->name);
+        else if (fail && sized)
             OUT("    if (%s) {\n        free(c_%s);\n"
                 "        return vbpyErrRaise(&err, \"%s\");\n    }\n",
                 fail, sized->name, f->name);
         else if (fail)
             OUT("    if (%s)\n        return vbpyErrRaise(&err, \"%s\");\n", fail, f->name);
     }
-    if (tp_caller) {
+    if (tp_caller && !tp_fetch) {
         /* the first call asked for the count: now fill an array that size */
         const char *cnt = f->args[f->tp_count_arg].name;
         OUT("    if (c_%s > 0) {\n"
@@ -1335,11 +1391,17 @@ static void emitStub(vbPyGen *g, int fi)
             vals[k] = xasprintf("vbpyBytesFree(%s, c_%s)", name, f->args[a->pair].name);
             break;
         case PO_SIZED_ULLS:
-            vals[k] = xasprintf("vbpyULLongList(%s, (size_t)c_ret)", name);
+            /* never more than the caller's array, whatever libvirt returns */
+            vals[k] = xasprintf("vbpyULLongList(%s, (size_t)(c_ret < c_%s ? c_ret : c_%s))", name,
+                                f->args[a->pair].name, f->args[a->pair].name);
             break;
         case PO_TP_CALLER:
-            vals[k] = xasprintf("vbpyTPToDict(%s, c_%s, false)", name,
-                                f->args[f->tp_count_arg].name);
+            if (tp_fetch)
+                vals[k] = xasprintf("vbpyTPToDictFree(%s, c_%s, %s_stack)", name,
+                                    f->args[f->tp_count_arg].name, name);
+            else
+                vals[k] = xasprintf("vbpyTPToDict(%s, c_%s, false)", name,
+                                    f->args[f->tp_count_arg].name);
             break;
         case PO_TP_LIB:
             vals[k] = xasprintf("vbpyTPToDict(%s, (int)c_%s, true)", name,
@@ -1353,12 +1415,9 @@ static void emitStub(vbPyGen *g, int fi)
             for (size_t fl = 0; fl <= s->nfields; fl++) {
                 char *piece;
                 if (fl == 0) {
-                    char *fmt = xcalloc(s->nfields + 1, 1);
-                    memset(fmt, 'N', s->nfields);
+                    /* vbpyPackV, not Py_BuildValue("[NN...]"): no format to parse */
                     bool tuple = structShape(m, f, a) == 2;
-                    piece = xasprintf("Py_BuildValue(\"%c%s%c\"", tuple ? '(' : '[', fmt,
-                                      tuple ? ')' : ']');
-                    free(fmt);
+                    piece = xasprintf("vbpyPackV(%s, %zu", tuple ? "true" : "false", s->nfields);
                 } else {
                     char *expr = xasprintf("%s.%s", name, s->fields[fl - 1].name);
                     char *conv = scalarToPy(s->fields[fl - 1].ctype.kind, expr);

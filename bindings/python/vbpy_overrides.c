@@ -183,6 +183,8 @@ VBPY_HW(virDomainMemoryStats)
     Py_END_ALLOW_THREADS
     if (n == -1)
         return vbpyErrRaise(&err, "virDomainMemoryStats");
+    if (n > VIR_DOMAIN_MEMORY_STAT_NR)
+        n = VIR_DOMAIN_MEMORY_STAT_NR;   /* never past the array */
     PyObject *d = PyDict_New();
     for (int i = 0; d && i < n; i++) {
         int tag = stats[i].tag;
@@ -308,6 +310,8 @@ VBPY_HW(virDomainGetVcpus)
         vbpyErrCapture(&err);
     Py_END_ALLOW_THREADS
     PyObject *r = NULL;
+    if (n > nvcpus)
+        n = nvcpus;   /* the arrays hold nvcpus entries */
     if (n == -1) {
         vbpyErrRaise(&err, "virDomainGetVcpus");
     } else {
@@ -364,6 +368,8 @@ VBPY_HW(virDomainGetVcpuPinInfo)
     if (n == -1)
         vbpyErrCapture(&err);
     Py_END_ALLOW_THREADS
+    if (n > nvcpus)
+        n = nvcpus;   /* the array holds nvcpus maps */
     PyObject *r = n == -1 ? vbpyErrRaise(&err, "virDomainGetVcpuPinInfo")
                           : vbpyCpumapList(maps, n, maplen, ncpus);
     free(maps);
@@ -433,6 +439,8 @@ VBPY_HW(virNodeGetCPUMap)
     Py_END_ALLOW_THREADS
     if (n == -1)
         return vbpyErrRaise(&err, "virNodeGetCPUMap");
+    if (!map)
+        n = 0;
     PyObject *bits = PyList_New(n);
     for (int i = 0; bits && i < n; i++) {
         PyObject *b = VIR_CPU_USED(map, i) ? Py_True : Py_False;
@@ -447,30 +455,14 @@ VBPY_HW(virNodeGetCPUMap)
 
 /* ------------------------------------------------- sized by another call */
 
-/* The scheduler's parameter count (virDomainGetSchedulerType), -1 on error. */
-static int vbpySchedulerCount(virDomainPtr dom)
-{
-    __typeof__(virDomainGetSchedulerType) *fn = VBPY_RESOLVE_NAMED(virDomainGetSchedulerType);
-    if (!fn)
-        return -1;
-    int n = 0;
-    char *type;
-    vbpyErr err = { .set = false };
-    Py_BEGIN_ALLOW_THREADS
-    type = fn(dom, &n);
-    if (!type)
-        vbpyErrCapture(&err);
-    Py_END_ALLOW_THREADS
-    if (!type) {
-        vbpyErrRaise(&err, "virDomainGetSchedulerType");
-        return -1;
-    }
-    free(type);
-    return n;
-}
-
-/* dom.schedulerParameters() / schedulerParametersFlags(flags=0): dict; the
- * count comes from virDomainGetSchedulerType (libvirt rejects a probe). */
+/* dom.schedulerParameters() / schedulerParametersFlags(flags=0): dict.
+ * libvirt rejects a size probe; libvirt-python asks virDomainGetSchedulerType
+ * for the count first.  Here the first call fetches into a stack array of
+ * VBPY_TP_STACK entries (remote's limit, REMOTE_DOMAIN_SCHEDULER_PARAMETERS_MAX,
+ * is 16 as well; drivers fill up to *nparams and return the count).  Only a
+ * failure or a full array takes libvirt-python's path: the count from
+ * virDomainGetSchedulerType (0: {}), then a fetch into the heap.  All of it in
+ * one GIL-free window. */
 static PyObject *vbpySchedulerParameters(PyObject *self, PyObject *const *args, Py_ssize_t nargs,
                                          PyObject *kwnames, bool with_flags)
 {
@@ -486,32 +478,52 @@ static PyObject *vbpySchedulerParameters(PyObject *self, PyObject *const *args, 
     unsigned int flags;
     if (vbpyToUInt(argv[0], "flags", &flags) < 0)
         return NULL;
+    __typeof__(virDomainGetSchedulerType) *typeFn = VBPY_RESOLVE_NAMED(virDomainGetSchedulerType);
     __typeof__(virDomainGetSchedulerParameters) *fn = NULL;
     __typeof__(virDomainGetSchedulerParametersFlags) *fnFlags = NULL;
-    if (with_flags ? !(fnFlags = VBPY_RESOLVE_NAMED(virDomainGetSchedulerParametersFlags))
-                   : !(fn = VBPY_RESOLVE_NAMED(virDomainGetSchedulerParameters)))
+    if (!typeFn || (with_flags ? !(fnFlags = VBPY_RESOLVE_NAMED(virDomainGetSchedulerParametersFlags))
+                               : !(fn = VBPY_RESOLVE_NAMED(virDomainGetSchedulerParameters))))
         return NULL;
-    int n = vbpySchedulerCount(dom);
-    if (n < 0)
-        return NULL;
-    if (n == 0)
-        return PyDict_New();
-    virTypedParameterPtr params = calloc((size_t)n, sizeof(*params));
-    if (!params)
-        return PyErr_NoMemory();
-    int ret;
+    const char *fetchName = with_flags ? "virDomainGetSchedulerParametersFlags"
+                                       : "virDomainGetSchedulerParameters";
+    virTypedParameter stack[VBPY_TP_STACK];
+    memset(stack, 0, sizeof(stack));
+    virTypedParameterPtr params = stack;
+    int n = VBPY_TP_STACK, ret;
+    bool nomem = false;
+    const char *failed = fetchName;
     vbpyErr err = { .set = false };
     Py_BEGIN_ALLOW_THREADS
     ret = with_flags ? fnFlags(dom, params, &n, flags) : fn(dom, params, &n);
-    if (ret == -1)
+    if (ret == -1 || n >= VBPY_TP_STACK) {
+        if (ret != -1)
+            vbpyTPClearNoGIL(stack, VBPY_TP_STACK);
+        params = NULL;
+        n = 0;
+        char *type = typeFn(dom, &n);
+        ret = -1;
+        if (!type) {
+            failed = "virDomainGetSchedulerType";
+        } else {
+            free(type);
+            ret = 0;
+            if (n > 0 && !(params = calloc((size_t)n, sizeof(*params))))
+                nomem = true;
+            else if (n > 0)
+                ret = with_flags ? fnFlags(dom, params, &n, flags) : fn(dom, params, &n);
+        }
+    }
+    if (ret == -1 && !nomem)
         vbpyErrCapture(&err);
     Py_END_ALLOW_THREADS
+    if (nomem)
+        return PyErr_NoMemory();
     if (ret == -1) {
-        free(params);
-        return vbpyErrRaise(&err, with_flags ? "virDomainGetSchedulerParametersFlags"
-                                             : "virDomainGetSchedulerParameters");
+        if (params != stack)
+            free(params);
+        return vbpyErrRaise(&err, failed);
     }
-    return vbpyTPToDict(params, n, false);
+    return vbpyTPToDictFree(params, n, stack);
 }
 
 VBPY_HW(virDomainGetSchedulerParameters)
@@ -555,6 +567,7 @@ VBPY_HW(virDomainGetSchedulerParametersFlags)
         if (ret == -1)                                                                        \
             return vbpyErrRaise(&err, #FN);                                                   \
         if (n > 0) {                                                                          \
+            int max = n;                                                                      \
             if (!(stats = calloc((size_t)n, sizeof(*stats))))                                 \
                 return PyErr_NoMemory();                                                      \
             Py_BEGIN_ALLOW_THREADS                                                            \
@@ -566,11 +579,14 @@ VBPY_HW(virDomainGetSchedulerParametersFlags)
                 free(stats);                                                                  \
                 return vbpyErrRaise(&err, #FN);                                               \
             }                                                                                 \
+            if (n > max)                                                                      \
+                n = max;   /* never past the array */                                         \
         }                                                                                     \
         PyObject *d = PyDict_New();                                                           \
         for (int i = 0; d && i < n; i++) {                                                    \
             PyObject *v = PyLong_FromUnsignedLongLong(stats[i].value);                        \
-            if (!v || PyDict_SetItemString(d, stats[i].field, v) < 0)                         \
+            PyObject *k = v ? vbpyFieldKey(stats[i].field) : NULL;   /* bounded */            \
+            if (!k || PyDict_SetItem(d, k, v) < 0)                                            \
                 Py_CLEAR(d);                                                                  \
             Py_XDECREF(v);                                                                    \
         }                                                                                     \
@@ -619,12 +635,16 @@ VBPY_HW(virDomainGetDiskErrors)
             free(errors);
             return vbpyErrRaise(&err, "virDomainGetDiskErrors");
         }
+        if (n > max)
+            n = max;   /* never past the array */
     }
     PyObject *d = PyDict_New();
     for (int i = 0; i < n; i++) {
         PyObject *v = d ? PyLong_FromLong(errors[i].error) : NULL;
-        if (d && (!v || PyDict_SetItemString(d, errors[i].disk, v) < 0))
+        PyObject *k = v ? vbpyFromString(errors[i].disk, false) : NULL;
+        if (d && (!k || PyDict_SetItem(d, k, v) < 0))
             Py_CLEAR(d);
+        Py_XDECREF(k);
         Py_XDECREF(v);
         free(errors[i].disk);
     }
@@ -753,26 +773,11 @@ VBPY_HW(virDomainGetCPUStats)
                 break;
             }
         }
+        if (got > nparams)
+            got = nparams;   /* never past a CPU's slots */
         for (int i = 0; list && i < queried; i++) {
-            /* vbpyTPToDict would clear and free: copy out by hand instead */
-            PyObject *d = PyDict_New();
-            for (int k = 0; d && k < got; k++) {
-                virTypedParameterPtr p = &params[(size_t)i * (size_t)nparams + (size_t)k];
-                PyObject *v = NULL;
-                switch (p->type) {
-                case VIR_TYPED_PARAM_INT: v = PyLong_FromLong(p->value.i); break;
-                case VIR_TYPED_PARAM_UINT: v = PyLong_FromUnsignedLong(p->value.ui); break;
-                case VIR_TYPED_PARAM_LLONG: v = PyLong_FromLongLong(p->value.l); break;
-                case VIR_TYPED_PARAM_ULLONG: v = PyLong_FromUnsignedLongLong(p->value.ul); break;
-                case VIR_TYPED_PARAM_DOUBLE: v = PyFloat_FromDouble(p->value.d); break;
-                case VIR_TYPED_PARAM_BOOLEAN: v = PyBool_FromLong(p->value.b); break;
-                case VIR_TYPED_PARAM_STRING: v = vbpyFromString(p->value.s, false); break;
-                default: continue;
-                }
-                if (!v || PyDict_SetItemString(d, p->field, v) < 0)
-                    Py_CLEAR(d);
-                Py_XDECREF(v);
-            }
+            /* libvirt keeps the array (cleared below for the next chunk) */
+            PyObject *d = vbpyTPToDictBorrowed(&params[(size_t)i * (size_t)nparams], got);
             if (!d || PyList_Append(list, d) < 0)
                 Py_CLEAR(list);
             Py_XDECREF(d);
@@ -829,8 +834,10 @@ VBPY_HW(virDomainInterfaceAddresses)
         PyObject *e = addrs ? Py_BuildValue("{s:N,s:N}", "hwaddr", vbpyFromString(it->hwaddr, false),
                                             "addrs", addrs)
                             : NULL;
-        if (d && (!e || PyDict_SetItemString(d, it->name, e) < 0))
+        PyObject *k = e ? vbpyFromString(it->name, false) : NULL;
+        if (d && (!k || PyDict_SetItem(d, k, e) < 0))
             Py_CLEAR(d);
+        Py_XDECREF(k);
         Py_XDECREF(e);
         ifree(it);
     }
@@ -922,9 +929,15 @@ VBPY_HW(virDomainGetIOThreadInfo)
     PyObject *list = PyList_New(0);
     for (int i = 0; i < n; i++) {
         virDomainIOThreadInfoPtr t = info[i];
+        if (!t)
+            continue;
         PyObject *map = list ? PyList_New(ncpus) : NULL;   /* a list here, as libvirt-python */
         for (int c = 0; map && c < ncpus; c++) {
-            PyObject *b = VIR_CPU_USABLE(t->cpumap, t->cpumaplen, 0, c) ? Py_True : Py_False;
+            /* the map has cpumaplen bytes, which need not cover every host
+             * CPU (libvirt-python reads past it): the CPUs beyond are False */
+            bool in_map = t->cpumap && t->cpumaplen > 0 && c / 8 < t->cpumaplen;
+            PyObject *b = in_map && VIR_CPU_USABLE(t->cpumap, t->cpumaplen, 0, c) ? Py_True
+                                                                                 : Py_False;
             Py_INCREF(b);
             PyList_SET_ITEM(map, c, b);
         }
@@ -934,7 +947,7 @@ VBPY_HW(virDomainGetIOThreadInfo)
         Py_XDECREF(e);
         tfree(t);
     }
-    free(info);
+    vbpyGFree()(info);
     return list;
 }
 
@@ -1072,7 +1085,9 @@ static PyObject *vbpyStreamRecv(PyObject *self, PyObject *const *args, Py_ssize_
         return NULL;
     size_t nbytes;
     unsigned int flags;
-    if (vbpyToSize(argv[0], "nbytes", &nbytes) < 0 || vbpyToUInt(argv[1], "flags", &flags) < 0)
+    /* negative: ValueError; more than VBPY_BUFFER_MAX: OverflowError */
+    if (vbpyToBufLen(argv[0], "nbytes", 1, &nbytes) < 0 ||
+        vbpyToUInt(argv[1], "flags", &flags) < 0)
         return NULL;
     __typeof__(virStreamRecv) *fn = NULL;
     __typeof__(virStreamRecvFlags) *fnFlags = NULL;
@@ -1094,8 +1109,9 @@ static PyObject *vbpyStreamRecv(PyObject *self, PyObject *const *args, Py_ssize_
         r = vbpyErrRaise(&err, with_flags ? "virStreamRecvFlags" : "virStreamRecv");
     else if (ret < 0)
         r = PyLong_FromLong(ret);
-    else
-        r = PyBytes_FromStringAndSize(buf, ret);
+    else   /* never more than the buffer, whatever libvirt returns */
+        r = PyBytes_FromStringAndSize(buf, (size_t)ret < nbytes ? ret : (Py_ssize_t)nbytes);
+    explicit_bzero(buf, nbytes ? nbytes : 1);   /* stream data may be secret (volume contents) */
     free(buf);
     return r;
 }
@@ -1127,34 +1143,48 @@ VBPY_HW(virSetErrorFunc)
 
 /* ---------------------------------------------------------- domain stats */
 
-/* [(virDomain, {field: value})] from libvirt's record list (freed here; the
- * domains are referenced for their wrappers first). */
+/* [(virDomain, {field: value})] from libvirt's record list, freed here.  Each
+ * wrapper takes over its record's domain reference: no virDomainRef +
+ * virDomainFree pair per record (each formats the UUID for libvirt's debug
+ * macro: ~7,000 instructions).  So the list is freed record by record, as
+ * virDomainStatsRecordListFree does (virTypedParamsFree, g_free) but without
+ * its virDomainFree of the NULL left behind, which would report an error. */
 static PyObject *vbpyStatsRecords(PyObject *conn, virDomainStatsRecordPtr *records, int n)
 {
     const vbpyClass *domCls = vbpyFindClass("virDomain");
-    __typeof__(virDomainStatsRecordListFree) *lfree = VBPY_RESOLVE_NAMED(virDomainStatsRecordListFree);
-    PyObject *list = domCls && lfree ? PyList_New(0) : NULL;
-    for (int i = 0; list && i < n; i++) {
+    __typeof__(virTypedParamsFree) *tpfree = VBPY_RESOLVE_NAMED(virTypedParamsFree);
+    void (*gfree)(void *) = vbpyGFree();
+    if (!domCls || !tpfree) {
+        __typeof__(virDomainStatsRecordListFree) *lfree =
+            VBPY_RESOLVE_NAMED(virDomainStatsRecordListFree);
+        if (lfree)
+            lfree(records);
+        return NULL;
+    }
+    PyObject *list = PyList_New(n);
+    for (int i = 0; i < n; i++) {
         virDomainStatsRecordPtr rec = records[i];
-        if (domCls->ref)
-            domCls->ref(rec->dom);   /* the list free below drops libvirt's own reference */
-        PyObject *dom = vbpyWrap(domCls, rec->dom, conn);
-        PyObject *d = dom ? vbpyTPToDictBorrowed(rec->params, rec->nparams) : NULL;
-        PyObject *t = d ? Py_BuildValue("(NN)", dom, d) : NULL;
-        if (!t) {
-            if (!d)
+        if (list) {
+            PyObject *dom = vbpyWrap(domCls, rec->dom, conn);   /* released on failure */
+            rec->dom = NULL;
+            PyObject *d = dom ? vbpyTPToDictBorrowed(rec->params, rec->nparams) : NULL;
+            PyObject *t = d ? PyTuple_New(2) : NULL;
+            if (t) {
+                PyTuple_SET_ITEM(t, 0, dom);
+                PyTuple_SET_ITEM(t, 1, d);
+                PyList_SET_ITEM(list, i, t);
+            } else {
                 Py_XDECREF(dom);
-            Py_CLEAR(list);
-        } else if (PyList_Append(list, t) < 0) {
-            Py_CLEAR(list);
+                Py_XDECREF(d);
+                Py_CLEAR(list);
+            }
         }
-        Py_XDECREF(t);
+        if (rec->dom && domCls->release)
+            domCls->release(rec->dom);
+        tpfree(rec->params, rec->nparams);
+        gfree(rec);
     }
-    if (lfree) {
-        Py_BEGIN_ALLOW_THREADS
-        lfree(records);
-        Py_END_ALLOW_THREADS
-    }
+    gfree(records);
     return list;
 }
 
@@ -1278,6 +1308,8 @@ static int vbpyAuthCallback(virConnectCredentialPtr cred, unsigned int ncred, vo
             const char *s;
             Py_ssize_t len;
             if (res && PyUnicode_Check(res) && (s = PyUnicode_AsUTF8AndSize(res, &len))) {
+                if (cred[i].result)   /* a password: wiped, not just freed */
+                    explicit_bzero(cred[i].result, strlen(cred[i].result));
                 free(cred[i].result);
                 cred[i].result = strdup(s);
                 cred[i].resultlen = cred[i].result ? (unsigned int)len : 0;

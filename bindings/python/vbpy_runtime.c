@@ -3,7 +3,9 @@
 
 #include <dlfcn.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -96,6 +98,41 @@ vbpySym *vbpyFindSym(const char *name)
     return bsearch(name, vbpy_info->syms, vbpy_info->nsyms, sizeof(vbpySym), vbpyCmpSym);
 }
 
+void *vbpyResolveNamed(const char *name)
+{
+    /* hand-written stubs resolve by name on every call: instead of a bsearch
+     * with ~9 strcmp each time, a cache keyed by the literal's address */
+    static struct { const char *name; vbpySym *sym; } cache[256];
+    size_t h = ((uintptr_t)name >> 3) % (sizeof(cache) / sizeof(cache[0]));
+    vbpySym *sym;
+    if (cache[h].name == name) {
+        sym = cache[h].sym;
+    } else {
+        sym = vbpyFindSym(name);
+        if (sym) {
+            cache[h].name = name;
+            cache[h].sym = sym;
+        }
+    }
+    return sym ? vbpyResolve(sym) : vbpyMissing(name);
+}
+
+/* GLib's g_free, which frees what libvirt allocates for the caller to free
+ * in pieces (stats records): looked up through libvirt's handle, which
+ * searches its dependencies; free() (what g_free calls since GLib 2.46) if
+ * absent. */
+static void (*vbpy_gfree)(void *);
+
+void (*vbpyGFree(void))(void *)
+{
+    if (!vbpy_gfree) {
+        void *h = vbpyLibHandle(VBPY_LIB_MAIN);
+        void *f = h ? dlsym(h, "g_free") : NULL;
+        vbpy_gfree = f ? (void (*)(void *))f : free;
+    }
+    return vbpy_gfree;
+}
+
 static void *vbpyRuntimeSym(int idx)
 {
     if (!vbpy_info || idx < 0 || (size_t)idx >= vbpy_info->nsyms)
@@ -109,6 +146,15 @@ static void *vbpyRuntimeSym(int idx)
  * the (lazy, GIL-protected) symbol table. */
 static __typeof__(virCopyLastError) *vbpy_copyLastError;
 static __typeof__(virResetError) *vbpy_resetError;
+/* The same for virTypedParamsClear (generated getters clear a stack array
+ * with the GIL released before they fetch again into the heap). */
+static __typeof__(virTypedParamsClear) *vbpy_tpClear;
+
+void vbpyTPClearNoGIL(virTypedParameterPtr params, int nparams)
+{
+    if (vbpy_tpClear)
+        vbpy_tpClear(params, nparams);
+}
 
 void vbpyErrCapture(vbpyErr *e)
 {
@@ -167,27 +213,43 @@ PyObject *vbpySetErrorClasses(PyObject *self, PyObject *mapping)
     Py_RETURN_NONE;
 }
 
+/* "err", interned once: PyObject_SetAttrString would create and intern a
+ * new str on every raise. */
+static PyObject *vbpy_str_err;
+
 /* Create a libvirtError (or the subclass registered for the code in the err
- * tuple) carrying msg and the err tuple (steals err). */
-static PyObject *vbpyNewError(const char *msg, PyObject *err)
+ * tuple) carrying msg and the err tuple (steals both).  One vectorcall with
+ * the message object, and err is set once (tp_init leaves it to us). */
+static PyObject *vbpyNewErrorObj(PyObject *msg, PyObject *err)
 {
-    if (!err)
-        return NULL;
+    PyObject *exc = NULL;
+    if (!err || !msg)
+        goto out;
     int code = 0;
     if (PyTuple_Check(err) && PyTuple_GET_SIZE(err) > 0)
         code = (int)PyLong_AsLong(PyTuple_GET_ITEM(err, 0));
     PyObject *cls = vbpyErrorClass(code);
-    if (!cls) {
-        Py_DECREF(err);
+    if (!cls)
+        goto out;
+    vbpy_internal_new = true;
+    exc = PyObject_CallOneArg(cls, msg);
+    vbpy_internal_new = false;
+    if (exc && PyObject_SetAttr(exc, vbpy_str_err, err) < 0)
+        Py_CLEAR(exc);
+out:
+    Py_XDECREF(msg);
+    Py_XDECREF(err);
+    return exc;
+}
+
+static PyObject *vbpyNewError(const char *msg, PyObject *err)
+{
+    PyObject *m = PyUnicode_FromString(msg);
+    if (!m) {
+        Py_XDECREF(err);
         return NULL;
     }
-    vbpy_internal_new = true;
-    PyObject *exc = PyObject_CallFunction(cls, "(s)", msg);
-    vbpy_internal_new = false;
-    if (exc && PyObject_SetAttrString(exc, "err", err) < 0)
-        Py_CLEAR(exc);
-    Py_DECREF(err);
-    return exc;
+    return vbpyNewErrorObj(m, err);
 }
 
 static PyObject *vbpySetError(PyObject *exc)
@@ -208,12 +270,17 @@ PyObject *vbpyErrRaise(vbpyErr *e, const char *cname)
         return vbpySetError(vbpyNewError(msg, Py_None));
     }
     virErrorPtr v = &e->err;
-    PyObject *err = Py_BuildValue("(iiNiNNNii)", v->code, v->domain, vbpyStrOrNone(v->message),
-                                  v->level, vbpyStrOrNone(v->str1), vbpyStrOrNone(v->str2),
-                                  vbpyStrOrNone(v->str3), v->int1, v->int2);
-    char fallback[256];
-    snprintf(fallback, sizeof(fallback), "%s() failed", cname);
-    PyObject *exc = vbpyNewError(v->message ? v->message : fallback, err);
+    PyObject *err = vbpyErrorTuple(v);
+    PyObject *msg;
+    if (err && v->message) {
+        msg = PyTuple_GET_ITEM(err, 2);   /* the message, decoded once */
+        Py_INCREF(msg);
+    } else {
+        char fallback[256];
+        snprintf(fallback, sizeof(fallback), "%s() failed", cname);
+        msg = PyUnicode_FromString(fallback);
+    }
+    PyObject *exc = vbpyNewErrorObj(msg, err);
     if (vbpy_resetError)
         vbpy_resetError(v);
     e->set = false;
@@ -233,6 +300,8 @@ static int vbpyError_init(PyObject *self, PyObject *args, PyObject *kwds)
 {
     if (((PyTypeObject *)PyExc_Exception)->tp_init(self, args, kwds) < 0)
         return -1;
+    if (vbpy_internal_new)
+        return 0;   /* vbpyNewErrorObj sets err */
     PyObject *err = Py_None;
     Py_INCREF(err);
     if (!vbpy_internal_new && PyTuple_GET_SIZE(args) == 1 && vbpy_copyLastError) {
@@ -241,9 +310,7 @@ static int vbpyError_init(PyObject *self, PyObject *args, PyObject *kwds)
         if (e.set) {
             virErrorPtr v = &e.err;
             Py_DECREF(err);
-            err = Py_BuildValue("(iiNiNNNii)", v->code, v->domain, vbpyStrOrNone(v->message),
-                                v->level, vbpyStrOrNone(v->str1), vbpyStrOrNone(v->str2),
-                                vbpyStrOrNone(v->str3), v->int1, v->int2);
+            err = vbpyErrorTuple(v);
             if (err && v->message) {
                 PyObject *nargs = Py_BuildValue("(O)", PyTuple_GET_ITEM(err, 2));
                 if (!nargs || PyObject_SetAttrString(self, "args", nargs) < 0) {
@@ -260,14 +327,14 @@ static int vbpyError_init(PyObject *self, PyObject *args, PyObject *kwds)
                 return -1;
         }
     }
-    int rc = PyObject_SetAttrString(self, "err", err);
+    int rc = PyObject_SetAttr(self, vbpy_str_err, err);
     Py_DECREF(err);
     return rc;
 }
 
 static PyObject *vbpyErrItem(PyObject *self, Py_ssize_t i)
 {
-    PyObject *err = PyObject_GetAttrString(self, "err");
+    PyObject *err = PyObject_GetAttr(self, vbpy_str_err);
     if (!err)
         return NULL;
     PyObject *r = Py_None;
@@ -338,7 +405,10 @@ static PyObject *vbpy_error_ctx;
 static void vbpyNoopErrorFunc(void *userData, virErrorPtr error)
 {
     (void)userData;
-    if (!error || !Py_IsInitialized())
+    /* no Python handler (the default): nothing to do, so do not take the GIL
+     * (this runs inside every failed call).  The pointer is read without the
+     * GIL; a handler registered concurrently sees the next error. */
+    if (!error || !__atomic_load_n(&vbpy_error_handler, __ATOMIC_RELAXED) || !Py_IsInitialized())
         return;
     PyGILState_STATE st = PyGILState_Ensure();
     if (vbpy_error_handler) {
@@ -361,14 +431,17 @@ int vbpySetErrorHandler(PyObject *f, PyObject *ctx)
         PyErr_SetString(PyExc_TypeError, "registerErrorHandler: f must be callable or None");
         return -1;
     }
-    Py_CLEAR(vbpy_error_handler);
-    Py_CLEAR(vbpy_error_ctx);
+    PyObject *old_f = vbpy_error_handler, *old_ctx = vbpy_error_ctx;
+    __atomic_store_n(&vbpy_error_handler, NULL, __ATOMIC_RELAXED);
+    vbpy_error_ctx = NULL;
     if (f != Py_None) {
         Py_INCREF(f);
         Py_INCREF(ctx);
-        vbpy_error_handler = f;
         vbpy_error_ctx = ctx;
+        __atomic_store_n(&vbpy_error_handler, f, __ATOMIC_RELAXED);
     }
+    Py_XDECREF(old_f);
+    Py_XDECREF(old_ctx);
     /* the libvirt handler is per process: take it back in case another
      * binding loaded in this process replaced it */
     __typeof__(virSetErrorFunc) *setErrorFunc = vbpyRuntimeSym(vbpy_info->sym_set_error_func);
@@ -413,7 +486,25 @@ static PyMethodDef vbpyObject_common_methods[] = {
     { NULL, NULL, 0, NULL },
 };
 
+static const vbpyClass *vbpyFindClassSlow(const char *name);
+
 const vbpyClass *vbpyFindClass(const char *name)
+{
+    /* hand-written stubs call this with literals on every call: a cache by
+     * address, confirmed with one strcmp, instead of a strcmp per class */
+    static struct { const char *name; const vbpyClass *cls; } cache[16];
+    size_t h = ((uintptr_t)name >> 3) % (sizeof(cache) / sizeof(cache[0]));
+    if (cache[h].name == name && strcmp(cache[h].cls->name, name) == 0)
+        return cache[h].cls;
+    const vbpyClass *cls = vbpyFindClassSlow(name);
+    if (cls) {
+        cache[h].name = name;
+        cache[h].cls = cls;
+    }
+    return cls;
+}
+
+static const vbpyClass *vbpyFindClassSlow(const char *name)
 {
     for (size_t i = 0; vbpy_info && i < vbpy_info->nclasses; i++)
         if (strcmp(vbpy_info->classes[i]->name, name) == 0)
@@ -593,6 +684,20 @@ static int vbpyUnsigned(PyObject *o, const char *arg, unsigned long long max, co
     *out = 0;
     if (!o)
         return 0;
+    if (PyLong_CheckExact(o)) {
+        /* the common case: no __index__ call, no comparison with a new 0 */
+        unsigned long long v = PyLong_AsUnsignedLongLong(o);   /* negative: OverflowError */
+        if (v == (unsigned long long)-1 && PyErr_Occurred()) {
+            if (!PyErr_ExceptionMatches(PyExc_OverflowError))
+                return -1;
+            PyErr_Clear();
+            return vbpyOverflow(arg, ctype);
+        }
+        if (v > max)
+            return vbpyOverflow(arg, ctype);
+        *out = v;
+        return 0;
+    }
     PyObject *i = vbpyIndex(o, arg);
     if (!i)
         return -1;
@@ -644,6 +749,38 @@ VBPY_UNSIGNED(vbpyToUInt, unsigned int, UINT_MAX, "unsigned int")
 VBPY_UNSIGNED(vbpyToULong, unsigned long, ULONG_MAX, "unsigned long")
 VBPY_UNSIGNED(vbpyToULLong, unsigned long long, ULLONG_MAX, "unsigned long long")
 VBPY_UNSIGNED(vbpyToSize, size_t, SIZE_MAX, "size_t")
+
+/* Raised for a bad buffer size: a ValueError and an OverflowError at once
+ * (python3-libvirt raises OverflowError for a negative size_t; the size
+ * checks promise ValueError), created at import, not a module attribute. */
+static PyObject *vbpy_bufsize_error;
+
+int vbpyToBufLen(PyObject *o, const char *arg, size_t elem, size_t *out)
+{
+    *out = 0;
+    if (!o)
+        return 0;
+    PyObject *i = vbpyIndex(o, arg);
+    if (!i)
+        return -1;
+    int overflow = 0;
+    long long v = PyLong_AsLongLongAndOverflow(i, &overflow);
+    Py_DECREF(i);
+    if (v == -1 && !overflow && PyErr_Occurred())
+        return -1;
+    if (overflow < 0 || (!overflow && v < 0)) {
+        PyErr_Format(vbpy_bufsize_error, "argument '%s' must not be negative", arg);
+        return -1;
+    }
+    if (overflow > 0 || (unsigned long long)v > VBPY_BUFFER_MAX / (elem ? elem : 1)) {
+        PyErr_Format(vbpy_bufsize_error,
+                     "argument '%s' is too large: a buffer of at most %d bytes (libvirt's RPC "
+                     "message limit, VIR_NET_MESSAGE_MAX)", arg, VBPY_BUFFER_MAX);
+        return -1;
+    }
+    *out = (size_t)v;
+    return 0;
+}
 
 int vbpyToDouble(PyObject *o, const char *arg, double *out)
 {
@@ -903,9 +1040,13 @@ static int vbpyTPSet(virTypedParameterPtr p, const char *key, int type, PyObject
 
 void vbpyTPRelease(virTypedParameterPtr params, int nparams)
 {
-    for (int i = 0; params && i < nparams; i++)
-        if (params[i].type == VIR_TYPED_PARAM_STRING)
+    for (int i = 0; params && i < nparams; i++) {
+        if (params[i].type == VIR_TYPED_PARAM_STRING && params[i].value.s) {
+            /* strings may be secrets (launch-security, migration passwords) */
+            explicit_bzero(params[i].value.s, strlen(params[i].value.s));
             free(params[i].value.s);
+        }
+    }
     free(params);
 }
 
@@ -983,6 +1124,15 @@ error:
     return -1;
 }
 
+PyObject *vbpyTPToDictFree(virTypedParameterPtr params, int nparams, virTypedParameterPtr stack)
+{
+    if (params != stack)
+        return vbpyTPToDict(params, nparams, false);
+    PyObject *d = vbpyTPToDictBorrowed(params, nparams);
+    vbpyTPClearNoGIL(params, nparams);
+    return d;
+}
+
 PyObject *vbpyTPToDict(virTypedParameterPtr params, int nparams, bool lib_allocated)
 {
     PyObject *d = vbpyTPToDictBorrowed(params, nparams);
@@ -996,6 +1146,42 @@ PyObject *vbpyTPToDict(virTypedParameterPtr params, int nparams, bool lib_alloca
         free(params);
     }
     return d;
+}
+
+/* Dict keys for typed-parameter names.  PyDict_SetItemString creates,
+ * interns and hashes a new str for every entry (~700 instructions); this
+ * cache keeps the interned str objects (GIL held; a collision replaces the
+ * entry, a miss only costs what PyDict_SetItemString did). */
+#define VBPY_TP_KEYS 512
+static struct {
+    char name[VIR_TYPED_PARAM_FIELD_LENGTH];
+    PyObject *key;
+} vbpy_tp_keys[VBPY_TP_KEYS];
+
+PyObject *vbpyFieldKey(const char *field)   /* borrowed */
+{
+    /* hash the length and the first and last 8 bytes (names are short; the
+     * entry is then compared in full) */
+    size_t len = strnlen(field, VIR_TYPED_PARAM_FIELD_LENGTH - 1);
+    uint64_t a = 0, b = 0;
+    memcpy(&a, field, len < 8 ? len : 8);
+    if (len > 8)
+        memcpy(&b, field + len - (len < 16 ? len - 8 : 8), len < 16 ? len - 8 : 8);
+    uint64_t h = a ^ (b * 0x9E3779B97F4A7C15ull) ^ len;
+    h = (h ^ (h >> 30)) * 0xBF58476D1CE4E5B9ull;   /* splitmix64's finalizer */
+    h = (h ^ (h >> 27)) * 0x94D049BB133111EBull;
+    h ^= h >> 31;
+    size_t i = (size_t)(h % VBPY_TP_KEYS);
+    if (vbpy_tp_keys[i].key && strncmp(vbpy_tp_keys[i].name, field, len + 1) == 0)
+        return vbpy_tp_keys[i].key;
+    PyObject *key = PyUnicode_DecodeUTF8(field, (Py_ssize_t)len, "surrogateescape");
+    if (!key)
+        return NULL;
+    PyUnicode_InternInPlace(&key);
+    Py_XSETREF(vbpy_tp_keys[i].key, key);
+    memcpy(vbpy_tp_keys[i].name, field, len);
+    vbpy_tp_keys[i].name[len] = '\0';
+    return key;
 }
 
 PyObject *vbpyTPToDictBorrowed(virTypedParameterPtr params, int nparams)
@@ -1014,7 +1200,8 @@ PyObject *vbpyTPToDictBorrowed(virTypedParameterPtr params, int nparams)
         case VIR_TYPED_PARAM_STRING: v = vbpyFromString(p->value.s, false); break;
         default: continue;   /* a type newer than this module: left out */
         }
-        if (!v || PyDict_SetItemString(d, p->field, v) < 0)
+        PyObject *k = v ? vbpyFieldKey(p->field) : NULL;
+        if (!k || PyDict_SetItem(d, k, v) < 0)
             Py_CLEAR(d);
         Py_XDECREF(v);
     }
@@ -1293,9 +1480,11 @@ PyObject *vbpyErrorTuple(virErrorPtr v)
 {
     if (!v)
         Py_RETURN_NONE;
-    return Py_BuildValue("(iiNiNNNii)", v->code, v->domain, vbpyStrOrNone(v->message), v->level,
-                         vbpyStrOrNone(v->str1), vbpyStrOrNone(v->str2), vbpyStrOrNone(v->str3),
-                         v->int1, v->int2);
+    /* no Py_BuildValue format to parse: this runs for every failed call */
+    return vbpyPackV(true, 9, PyLong_FromLong(v->code), PyLong_FromLong(v->domain),
+                     vbpyStrOrNone(v->message), PyLong_FromLong(v->level),
+                     vbpyStrOrNone(v->str1), vbpyStrOrNone(v->str2), vbpyStrOrNone(v->str3),
+                     PyLong_FromLong(v->int1), PyLong_FromLong(v->int2));
 }
 
 PyObject *vbpyULLongList(unsigned long long *arr, size_t n)
@@ -1321,6 +1510,29 @@ PyObject *vbpyFromString(char *s, bool owned)
     if (owned)
         free(s);
     return r;
+}
+
+PyObject *vbpyPackV(bool as_tuple, size_t n, ...)
+{
+    PyObject *seq = as_tuple ? PyTuple_New((Py_ssize_t)n) : PyList_New((Py_ssize_t)n);
+    bool ok = seq != NULL;
+    va_list ap;
+    va_start(ap, n);
+    for (size_t i = 0; i < n; i++) {
+        PyObject *v = va_arg(ap, PyObject *);
+        if (!v)
+            ok = false;
+        else if (!seq)
+            Py_DECREF(v);
+        else if (as_tuple)
+            PyTuple_SET_ITEM(seq, (Py_ssize_t)i, v);
+        else
+            PyList_SET_ITEM(seq, (Py_ssize_t)i, v);
+    }
+    va_end(ap);
+    if (!ok)
+        Py_CLEAR(seq);   /* NULL slots are fine for the dealloc */
+    return seq;
 }
 
 PyObject *vbpyPack(PyObject **r, size_t n, bool as_tuple)
@@ -1417,6 +1629,19 @@ int vbpyModuleInit(PyObject *module, const vbpyModuleInfo *info)
     }
     vbpy_copyLastError = vbpyRuntimeSym(info->sym_copy_last_error);
     vbpy_resetError = vbpyRuntimeSym(info->sym_reset_error);
+    vbpy_tpClear = vbpyRuntimeSym(info->sym_tp_clear);
+    if (!vbpy_str_err && !(vbpy_str_err = PyUnicode_InternFromString("err")))
+        return -1;
+    if (!vbpy_bufsize_error) {
+        PyObject *bases = PyTuple_Pack(2, PyExc_ValueError, PyExc_OverflowError);
+        vbpy_bufsize_error = bases ? PyErr_NewException(info->admin ? "virtbind_admin.BufferSizeError"
+                                                                    : "virtbind.BufferSizeError",
+                                                        bases, NULL)
+                                   : NULL;
+        Py_XDECREF(bases);
+        if (!vbpy_bufsize_error)
+            return -1;
+    }
     __typeof__(virInitialize) *init = vbpyRuntimeSym(info->sym_initialize);
     if (init && init() < 0) {
         PyErr_SetString(PyExc_ImportError, "virtbind: virInitialize failed");

@@ -59,9 +59,13 @@ void *vbpyResolveQuiet(vbpySym *sym);
 /* The table entry of a C function by name (the table is sorted), or NULL. */
 vbpySym *vbpyFindSym(const char *name);
 /* vbpyResolve by name: for hand-written stubs. */
-#define VBPY_RESOLVE_NAMED(fn) \
-    ((__typeof__(fn) *)(vbpyFindSym(#fn) ? vbpyResolve(vbpyFindSym(#fn)) : vbpyMissing(#fn)))
+#define VBPY_RESOLVE_NAMED(fn) ((__typeof__(fn) *)vbpyResolveNamed(#fn))
+/* vbpyResolve(vbpyFindSym(name)), or vbpyMissing(name); name is a string
+ * literal: the lookup is cached by its address (GIL held). */
+void *vbpyResolveNamed(const char *name);
 void *vbpyMissing(const char *name);
+/* g_free of the GLib libvirt uses (free() without GLib). */
+void (*vbpyGFree(void))(void *);
 
 /* ------------------------------------------------------------- errors */
 
@@ -145,6 +149,13 @@ int vbpyToLLong(PyObject *o, const char *arg, long long *out);
 int vbpyToULLong(PyObject *o, const char *arg, unsigned long long *out);
 int vbpyToSize(PyObject *o, const char *arg, size_t *out);
 int vbpyToDouble(PyObject *o, const char *arg, double *out);
+/* Buffers whose size the caller chooses (blockPeek, memoryPeek, stream
+ * recv ...) are at most VBPY_BUFFER_MAX bytes: libvirt's RPC message limit
+ * (VIR_NET_MESSAGE_MAX, 32 MiB), so no remote reply can fill more. */
+#define VBPY_BUFFER_MAX (32 * 1024 * 1024)
+/* A count of elem-byte items for such a buffer: int; negative ->
+ * ValueError; more than VBPY_BUFFER_MAX bytes -> OverflowError. */
+int vbpyToBufLen(PyObject *o, const char *arg, size_t elem, size_t *out);
 int vbpyToBool(PyObject *o, const char *arg, bool *out);
 /* str (UTF-8, no NUL); None only when nullable; omitted gives NULL. */
 int vbpyToString(PyObject *o, const char *arg, bool nullable, const char **out);
@@ -176,6 +187,14 @@ void vbpyTPRelease(virTypedParameterPtr params, int nparams);
 /* Typed parameters filled by libvirt -> dict; then virTypedParamsFree (lib
  * allocated: the array too) or virTypedParamsClear + free (caller array). */
 PyObject *vbpyTPToDict(virTypedParameterPtr params, int nparams, bool lib_allocated);
+/* Generated getters first fetch into a stack array of VBPY_TP_STACK entries
+ * (no size probe); only a full array makes them probe and fetch again. */
+#define VBPY_TP_STACK 16
+/* vbpyTPToDict(params, nparams, false) for an array that may be `stack`
+ * (then cleared, not freed). */
+PyObject *vbpyTPToDictFree(virTypedParameterPtr params, int nparams, virTypedParameterPtr stack);
+/* virTypedParamsClear, callable without the GIL (resolved at import). */
+void vbpyTPClearNoGIL(virTypedParameterPtr params, int nparams);
 
 /* A list/tuple of str -> a malloc'd array of strdup'd strings (an empty
  * list, or None when nullable, gives NULL, 0); release with
@@ -206,6 +225,8 @@ int vbpyToObject(PyObject *o, const char *arg, const vbpyClass *cls, bool nullab
 /* Steal n results (any may be NULL: then all are released and NULL is
  * returned) into a tuple, or a list when as_list. */
 PyObject *vbpyPack(PyObject **r, size_t n, bool as_tuple);
+/* The same for n PyObject * arguments (struct results, the error tuple). */
+PyObject *vbpyPackV(bool as_tuple, size_t n, ...);
 
 /* Lists that take ownership of a C array and its elements (freed here, also
  * on failure): wrappers of cls with parent, strings, ints. */
@@ -253,6 +274,9 @@ void vbpyEventCall(vbpyEventData *d, PyObject *args);
  * [(type, name)], as libvirt-python. */
 PyObject *vbpyGraphicsAddress(const virDomainEventGraphicsAddress *a);
 PyObject *vbpyGraphicsSubject(const virDomainEventGraphicsSubject *s);
+/* The dict key for a libvirt field name (char[80], read up to 79 bytes even
+ * without a NUL): an interned str from a cache (borrowed), NULL on error. */
+PyObject *vbpyFieldKey(const char *field);
 /* Typed parameters libvirt keeps ownership of -> dict. */
 PyObject *vbpyTPToDictBorrowed(virTypedParameterPtr params, int nparams);
 
