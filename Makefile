@@ -142,6 +142,10 @@ PY_STUBS      += $(PY_PKG)/__init__.pyi $(PY_PKG)/typed.py $(PY_PKG)/typed.pyi \
                  $(PY_DIR)/compat/libvirt_lxc.pyi $(PY_DIR)/virtbind_admin.pyi \
                  $(PY_DIR)/compat/libvirtmod.pyi $(PY_DIR)/compat/libvirtmod_qemu.pyi \
                  $(PY_DIR)/compat/libvirtmod_lxc.pyi
+# enum classes, errors, API versions (generator/gen_python_enums.c)
+PY_STUBS      += $(PY_PKG)/enums.py $(PY_PKG)/enums.pyi $(PY_PKG)/errors.py $(PY_PKG)/errors.pyi \
+                 $(PY_PKG)/_apiversions.py $(PY_DIR)/virtbind_admin_enums.py \
+                 $(PY_DIR)/virtbind_admin_enums.pyi
 $(PY_DIR)/.stubs.stamp: $(GEN) api-xml/annotations.txt
 	$(GEN) --python-stubs-out $(PY_DIR) && touch $@
 $(filter-out $(PY_DIR)/.stubs.stamp,$(PY_STUBS)): $(PY_DIR)/.stubs.stamp ;

@@ -187,6 +187,9 @@ static void vbLoadEnum(vbLoader *ld, xmlNodePtr node)
     e->raw_value = vbRequire(ld, node, "value");
     e->type = vbRequire(ld, node, "type");
     e->info = vbInfo(node);
+    xmlChar *bs = xmlGetProp(node, BAD_CAST "value_bitshift");
+    e->bitshift = bs != NULL;
+    xmlFree(bs);
 }
 
 static void vbSplitParams(vbMacro *mc, const char *params)

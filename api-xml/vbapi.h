@@ -234,6 +234,7 @@ typedef struct {
     int line;
     bool symbolic;    /* raw_value named another constant */
     bool is_last;     /* a _LAST sentinel */
+    bool bitshift;    /* the XML gives value_bitshift=: written as 1 << n (a flag bit) */
 } vbEnumConst;
 
 typedef struct {

@@ -21,6 +21,9 @@
 typedef vbPyStubParam stParam;
 typedef vbPyStubFn stFn;
 
+/* the model's enum types (gen_python_enums.c), for typing enum arguments */
+static vbPyEnumTypes stEnums;
+
 /* ------------------------------------------------------------ Python types */
 
 static bool isScalar(vbTypeKind k)
@@ -410,6 +413,9 @@ static void classifyGeneric(const vbModel *m, stFn *s)
             } else {
                 pp->type = vbStrdup(ptype[i]);
             }
+            /* an int the XML's info text ties to enum types: also accept them */
+            if (strcmp(pp->type, "int") == 0 && (a->role == VB_ROLE_FLAGS || a->role == VB_ROLE_SCALAR))
+                pp->enum_type = vbPyEnumUnion(&stEnums, a->info, f->src == VB_SRC_ADMIN, "int");
         }
         /* parameters after a defaulted one keep no default only if required:
          * Python needs defaults to be trailing, as the binding's parser does */
@@ -436,6 +442,13 @@ static void classifyGeneric(const vbModel *m, stFn *s)
             case VB_RET_OBJECT: rv = vbStrdup(m->classes[f->returns_cls].name); break;
             default:
                 rv = vbStrdup(isScalar(f->ret.ctype.kind) ? scalarPy(f->ret.ctype.kind) : "int");
+                /* converted to its enum type by virtbind/__init__.py
+                 * (enums.__virtbind_enum_returns__, same rule) */
+                if (f->src == VB_SRC_MAIN && f->kind == VB_FN_METHOD && s->host == f->cls &&
+                    strcmp(rv, "int") == 0 && vbPyEnumReturn(m, &stEnums, s->fn) >= 0) {
+                    free(rv);
+                    rv = vbStrdup(stEnums.t[vbPyEnumReturn(m, &stEnums, s->fn)].pyname);
+                }
                 break;
             }
         }
@@ -598,7 +611,8 @@ static void emitDef(vbBuf *b, const stFn *s, const char *indent, bool method)
     vbBufPrintf(b, "%sdef %s(%s", indent, s->pyname, method ? "self" : "");
     for (size_t i = 0; i < s->nparams; i++) {
         const stParam *p = &s->params[i];
-        vbBufPrintf(b, "%s%s: %s", (i || method) ? ", " : "", p->name, p->type);
+        vbBufPrintf(b, "%s%s: %s", (i || method) ? ", " : "", p->name,
+                    p->enum_type ? p->enum_type : p->type);
         if (p->deflt)
             vbBufPrintf(b, " = %s", p->deflt);
     }
@@ -815,8 +829,11 @@ static void emitInit(const stGen *g, vbBuf *b)
              "_ErrorTuple = tuple[int, int, Optional[str], int, Optional[str], Optional[str], "
              "Optional[str], int, int]\n"
              "_Callback = Callable[..., object]\n\n",
-             g->admin ? "" : "from threading import Thread as _Thread\n"
-                             "from virtbind import typed as _typed\n");
+             g->admin ? "from virtbind_admin_enums import *\n"
+                      : "from threading import Thread as _Thread\n"
+                        "from virtbind import typed as _typed\n"
+                        "from virtbind import errors as errors\n"
+                        "from virtbind.enums import *\n");
     if (!g->admin)
         vbBufAdd(b,
              "# the dict shapes of hand-written results (plain dicts at runtime)\n"
@@ -895,6 +912,8 @@ static void emitInit(const stGen *g, vbBuf *b)
             names[nn++] = vbPrintf("%s\t-%zu", a->pyname, k + 1);
         }
         names[nn++] = vbStrdup("c_pointer\t-1000");
+        if (!g->admin && strcmp(cn, "virConnect") == 0)
+            names[nn++] = vbStrdup("supports\t-1001");
         qsort(names, nn, sizeof(char *), cmpStr);
         for (size_t k = 0; k < nn; k++) {
             char *tab = strchr(names[k], '\t');
@@ -902,6 +921,9 @@ static void emitInit(const stGen *g, vbBuf *b)
             *tab = 0;
             if (id == -1000) {
                 vbBufAdd(b, "    def c_pointer(self) -> int: ...\n");
+            } else if (id == -1001) {
+                /* virtbind/_features.py, attached at import */
+                vbBufAdd(b, "    def supports(self, name: str) -> bool: ...\n");
             } else if (id < 0) {
                 vbBufPrintf(b, "    def %s(self) -> %s: ...\n", names[k],
                             vbPyAccessors[-id - 1].ancestor);
@@ -928,7 +950,10 @@ static void emitInit(const stGen *g, vbBuf *b)
                     "# libvirt's default event loop in a daemon thread (virtbind/_events.py)\n"
                     "def event_loop_start() -> _Thread: ...\n"
                     "def event_loop_stop(timeout: float = 5.0) -> bool: ...\n"
-                    "def event_loop_running() -> bool: ...\n");
+                    "def event_loop_running() -> bool: ...\n"
+                    "# feature detection (virtbind/_features.py)\n"
+                    "def supports(name: str) -> bool: ...\n"
+                    "def requires(what: str, conn: Optional[virConnect] = None) -> None: ...\n");
     for (size_t k = 0; k < g->n; k++) {
         const stFn *s = &g->fns[g->order[k]];
         if (s->host >= 0)
@@ -1046,7 +1071,8 @@ static void emitLibvirtmod(const stGen *g, vbBuf *bs[3])
                         "Union, overload\n\n"
                         "from virtbind import (_BlockJobInfo, _Callback, _DHCPLease, _DomainTime, "
                         "_ErrorTuple, _Interface,\n"
-                        "                      _TPInput, _TPValue)\n");
+                        "                      _TPInput, _TPValue)\n"
+                        "from virtbind.enums import *\n");
         /* the classes, imported without re-export */
         for (size_t c = 0; c < m->nclasses; c++)
             if (m->classes[c].src != VB_SRC_ADMIN)
@@ -1096,7 +1122,8 @@ static void emitLibvirtmod(const stGen *g, vbBuf *bs[3])
         }
         for (size_t i = 0; i < s->nparams; i++) {
             const stParam *p = &s->params[i];
-            vbBufPrintf(b, "%s%s: %s", np++ ? ", " : "", p->name, p->type);
+            vbBufPrintf(b, "%s%s: %s", np++ ? ", " : "", p->name,
+                        p->enum_type ? p->enum_type : p->type);
             if (p->deflt)
                 vbBufPrintf(b, " = %s", p->deflt);
         }
@@ -1188,6 +1215,7 @@ static void freeGen(stGen *g)
         for (size_t k = 0; k < g->fns[i].nparams; k++) {
             free(g->fns[i].params[k].name);
             free(g->fns[i].params[k].type);
+            free(g->fns[i].params[k].enum_type);
         }
         free(g->fns[i].params);
         free(g->fns[i].pyname);
@@ -1200,6 +1228,7 @@ static void freeGen(stGen *g)
 int vbGenPythonStubs(const vbModel *m, const char *outdir, char **err)
 {
     stGen g = {0}, ga = {0};
+    vbPyEnumTypesBuild(m, &stEnums);
     buildGen(m, &g, false);
     buildGen(m, &ga, true);
 
@@ -1217,6 +1246,8 @@ int vbGenPythonStubs(const vbModel *m, const char *outdir, char **err)
         goto done;
     vbPyAioModule(m, g.fns, g.order, g.n, &b, &pyi);   /* virtbind.aio (gen_python_aio.c) */
     if (writeFile(pkg, "_aio_model.py", &b, err) < 0 || writeFile(pkg, "aio.pyi", &pyi, err) < 0)
+        goto done;
+    if (vbPyEnumsWrite(m, &stEnums, outdir, writeFile, err) < 0)
         goto done;
     emitCompat(&g, &b, &q, &l);
     if (writeFile(compat, "libvirt.pyi", &b, err) < 0 ||
@@ -1250,5 +1281,6 @@ done:
     free(compat);
     freeGen(&g);
     freeGen(&ga);
+    vbPyEnumTypesClear(&stEnums);
     return rc;
 }

@@ -19,6 +19,8 @@ typedef struct {
     char *name;
     char *type;
     const char *deflt;   /* "0", "None" or NULL */
+    char *enum_type;     /* the .pyi's type when the XML ties it to enum types
+                          * ("Union[int, DomainXMLFlags]"), else NULL: type */
 } vbPyStubParam;
 
 typedef struct {
@@ -38,5 +40,37 @@ typedef struct {
 void vbPyTypedModule(const vbModel *m, const vbPyStubFn *fns, vbBuf *py, vbBuf *pyi);
 /* Header comment lines ("# ...") naming the generator and the inputs. */
 void vbPyStubHeader(const vbModel *m, vbBuf *b, const char *file, const char *what);
+
+/* gen_python_enums.c: one IntEnum / IntFlag class per enum type. */
+typedef struct {
+    const char *ctype;   /* "virDomainState" (the model's) */
+    char *pyname;        /* "DomainState" */
+    bool flags;          /* IntFlag, else IntEnum */
+    const char *why;     /* the rule that decided flags */
+    vbSource src;
+    int first;           /* a constant of the type (any, _LAST included) */
+    int *members;        /* model enum indexes without _LAST, by value then name */
+    char **mnames;       /* Python member names, parallel to members */
+    size_t nmembers;
+} vbPyEnumType;
+
+typedef struct {
+    vbPyEnumType *t;     /* sorted by C type name */
+    size_t n;
+} vbPyEnumTypes;
+
+void vbPyEnumTypesBuild(const vbModel *m, vbPyEnumTypes *out);
+void vbPyEnumTypesClear(vbPyEnumTypes *ts);
+int vbPyEnumTypeFind(const vbPyEnumTypes *ts, const char *ctype);
+/* "Union[BASE, A, B]" (or "A" / "Union[A, B]" without BASE) for the enum
+ * types an info text names (admin: the admin XML's types, else the others'),
+ * or NULL.  malloc'd. */
+char *vbPyEnumUnion(const vbPyEnumTypes *ts, const char *info, bool admin, const char *base);
+/* The enum type an int result is tied to (its info names one), or -1. */
+int vbPyEnumReturn(const vbModel *m, const vbPyEnumTypes *ts, int fn);
+/* Writes virtbind/enums.py(.pyi), virtbind_admin_enums.py(.pyi),
+ * virtbind/errors.py(.pyi) and virtbind/_apiversions.py under OUTDIR. */
+int vbPyEnumsWrite(const vbModel *m, const vbPyEnumTypes *ts, const char *outdir,
+                   int (*write)(const char *dir, const char *name, vbBuf *b, char **err), char **err);
 
 #endif

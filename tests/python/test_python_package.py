@@ -50,7 +50,8 @@ def test_package_reexports_the_extension():
         import virtbind._macros as macros
         import virtbind._events as events
         public = sorted(set(n for n in dir(ext) if not n.startswith('_')) | set(macros.__all__) |
-                        {'event_loop_start', 'event_loop_stop', 'event_loop_running'})
+                        {'event_loop_start', 'event_loop_stop', 'event_loop_running'} |
+                        set(virtbind.enums.__all__) | {'requires', 'supports'})
         assert virtbind.event_loop_start is events.event_loop_start
         assert sorted(virtbind.__all__) == public
         assert virtbind.VIR_CPU_MAPLEN is macros.VIR_CPU_MAPLEN

@@ -83,3 +83,17 @@ conn.domain_event_reboot_register(_lc)  # E: arg-type
 conn.domain_event_tunable_register(lambda c, d, params, o: print(params.nosuch))  # E: attr-defined
 conn.domain_event_lifecycle_register(_lc, dom="test")  # E: call-overload
 conn.domain_event_deregister("1")  # E: arg-type
+
+# enum and flag types (virtbind/enums.pyi): a member of the wrong enum type is
+# refused where the XML ties the argument to another type
+dom.XMLDesc(virtbind.DomainModificationImpact.LIVE)  # E: arg-type
+dom.blkioParameters(virtbind.DomainXMLFlags.SECURE)  # E: arg-type
+conn.listAllDomains(virtbind.ConnectListAllNetworksFlags.ACTIVE)  # E: arg-type
+_mixed = virtbind.DomainXMLFlags.SECURE | virtbind.DomainModificationImpact.LIVE  # E: operator
+_st: virtbind.DomainState = virtbind.DomainEventType.STARTED  # E: assignment
+_cmp: str = conn.compareCPU("<cpu/>")  # E: assignment
+virtbind.DomainState.NO_SUCH_STATE  # E: attr-defined
+virtbind.supports(42)  # E: arg-type
+virtbind.requires("9.0.0", conn="test:///default")  # E: arg-type
+conn.supports()  # E: call-arg
+_e: virtbind.errors.NoDomain = virtbind.errors.OperationInvalid("x")  # E: assignment
