@@ -20,6 +20,8 @@ typedef enum {
     COV_KIND_MACROS,
     COV_KIND_FIELDS,   /* typed-parameter field macros (macro->tp_group >= 0) */
     COV_KIND_EVENTS,   /* event IDs (model->events), named by their enum constant */
+    COV_KIND_ENUM_TYPES, /* enum types (vbEnumConst.type), named by the C type; judged
+                          * only when --kinds names "enumtypes" (not by default) */
     COV_KIND_COUNT
 } covKind;
 
@@ -32,7 +34,7 @@ typedef struct {
 } covFilter;
 
 void covFilterAll(covFilter *f);
-/* "main,qemu" / "functions,enums"; NULL keeps the default (all). */
+/* "main,qemu" / "functions,enums"; NULL keeps the default (all but enumtypes). */
 int covFilterParse(covFilter *f, const char *sources, const char *kinds, char **err);
 
 typedef enum { COV_BOUND = 0, COV_MISSING, COV_IGNORED, COV_STATE_COUNT } covState;
@@ -41,7 +43,7 @@ typedef struct {
     covKind kind;
     vbSource src;
     const char *name;  /* borrowed from the model */
-    int index;         /* functions: model->functions; enums: model->enums;
+    int index;         /* functions: model->functions; enums, enumtypes: model->enums;
                         * macros, fields: model->macros; events: model->events */
     bool bound;        /* set by a binding input */
     char *detail;      /* why it is missing, when the input knows; owned */

@@ -1,13 +1,14 @@
 /* cov_items.c — owns the list of judged items: the kind names, the
  * --sources/--kinds filter, and turning the classified model into one item
- * per function, enum constant, macro, typed-parameter field and event ID. */
+ * per function, enum constant, macro, typed-parameter field, event ID and
+ * enum type. */
 #include "cov.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 static const char *const covKindNames[COV_KIND_COUNT] = {
-    "functions", "enums", "macros", "fields", "events",
+    "functions", "enums", "macros", "fields", "events", "enumtypes",
 };
 
 const char *covKindName(covKind kind)
@@ -21,6 +22,9 @@ void covFilterAll(covFilter *f)
         f->src[s] = true;
     for (int k = 0; k < COV_KIND_COUNT; k++)
         f->kind[k] = true;
+    /* enum types as classes are a notion of typed bindings (virtbind's
+     * IntEnum/IntFlag): judged when asked for, so default reports stay as they were */
+    f->kind[COV_KIND_ENUM_TYPES] = false;
 }
 
 static int covLookupName(const char *word, size_t len, const char *(*nameOf)(int), int count)
@@ -110,6 +114,19 @@ static void covAddEvents(covItems *it, const vbModel *m, const covFilter *f)
     }
 }
 
+/* One item per enum type, indexed by its first constant. */
+static void covAddEnumTypes(covItems *it, const vbModel *m, const covFilter *f)
+{
+    for (size_t i = 0; i < m->nenums; i++) {
+        const char *type = m->enums[i].type;
+        bool first = type != NULL;
+        for (size_t k = 0; k < i && first; k++)
+            first = !vbStrEq(m->enums[k].type, type);
+        if (first)
+            covAddItem(it, f, COV_KIND_ENUM_TYPES, m->enums[i].src, type, (int)i);
+    }
+}
+
 void covItemsBuild(covItems *it, const vbModel *m, const covFilter *f)
 {
     for (size_t i = 0; i < m->nfunctions; i++)
@@ -123,6 +140,8 @@ void covItemsBuild(covItems *it, const vbModel *m, const covFilter *f)
             covAddItem(it, f, COV_KIND_FIELDS, mc->src, mc->name, (int)i);
     }
     covAddEvents(it, m, f);
+    if (f->kind[COV_KIND_ENUM_TYPES])
+        covAddEnumTypes(it, m, f);
     if (it->nitems)
         qsort(it->items, it->nitems, sizeof(*it->items), covItemCompare);
 }

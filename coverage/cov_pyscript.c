@@ -1,7 +1,8 @@
 /* cov_pyscript.c — owns the Python introspection script that cov_python.c
  * runs with `python -B -c SCRIPT MODULE [DIR...]`.  Protocol: stdin carries one
  * probe per line, "ID<TAB>KIND<TAB>SOURCE<TAB>C-NAME<TAB>ARG", KIND one of func,
- * int (ARG = the value), str (ARG = the string's UTF-8 bytes in hex), attr, event;
+ * int (ARG = the value), str (ARG = the string's UTF-8 bytes in hex), attr, event,
+ * enumtype (C-NAME = the enum type, ARG = its values without _LAST, comma-separated);
  * stdout answers "manifest<TAB>0|1", then "ok<TAB>ID" or "no<TAB>ID<TAB>why" per
  * probe, "note<TAB>text" lines and a final "done<TAB>COUNT"; a module that cannot
  * be imported gives "error<TAB>text" and exit status 3.  The module's own output
@@ -119,8 +120,27 @@ const char covPythonScript[] =
     "            return None if found == want else \"value %r, the XML says %r\" % (found, want)\n"
     "        return None\n"
     "\n"
+    "    def enumtype(self, cname, arg):\n"
+    "        import enum\n"
+    "        table = getattr(self.root, \"__virtbind_enum_types__\", None)\n"
+    "        if not isinstance(table, dict):\n"
+    "            return \"no __virtbind_enum_types__\"\n"
+    "        path = table.get(cname)\n"
+    "        if not isinstance(path, str):\n"
+    "            return \"not in __virtbind_enum_types__\"\n"
+    "        cls = resolve(self.root, path)\n"
+    "        if not (isinstance(cls, type) and issubclass(cls, (enum.IntEnum, enum.IntFlag))):\n"
+    "            return \"%s is not an IntEnum or IntFlag class\" % path\n"
+    "        have = {int(m) for m in cls.__members__.values()}\n"
+    "        for v in ([] if arg == \"-\" else arg.split(\",\")):\n"
+    "            if int(v) not in have:\n"
+    "                return \"%s has no member of value %s\" % (path, v)\n"
+    "        return None\n"
+    "\n"
     "    def check(self, kind, src, cname, arg):\n"
     "        try:\n"
+    "            if kind == \"enumtype\":\n"
+    "                return self.enumtype(cname, arg)\n"
     "            if kind == \"func\":\n"
     "                return self.func(src, cname)\n"
     "            if kind == \"event\":\n"

@@ -14,9 +14,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-typedef enum { COV_PROBE_FUNC, COV_PROBE_INT, COV_PROBE_STR, COV_PROBE_ATTR, COV_PROBE_EVENT } covProbeKind;
+typedef enum {
+    COV_PROBE_FUNC, COV_PROBE_INT, COV_PROBE_STR, COV_PROBE_ATTR, COV_PROBE_EVENT,
+    COV_PROBE_ENUMTYPE,   /* ARG: the type's values without _LAST, comma-separated */
+} covProbeKind;
 
-static const char *const covProbeKindNames[] = { "func", "int", "str", "attr", "event" };
+static const char *const covProbeKindNames[] = { "func", "int", "str", "attr", "event",
+                                                 "enumtype" };
 
 typedef struct {
     covProbeKind kind;
@@ -24,6 +28,7 @@ typedef struct {
     const char *name;
     long long ival;
     const char *sval;
+    char *owned;       /* sval when the probe built it */
     bool answered;
     bool ok;
     char *why;
@@ -78,6 +83,20 @@ static void covAddEventProbes(covProbeSet *ps, const vbModel *m, const covItem *
     slots[2] = covAddProbe(ps, COV_PROBE_FUNC, m->functions[fn].src, m->functions[fn].name);
 }
 
+/* An enum type: a class the module names in __virtbind_enum_types__, an
+ * IntEnum/IntFlag holding every value of the type but its _LAST sentinel. */
+static int covAddEnumTypeProbe(covProbeSet *ps, const vbModel *m, const covItem *it)
+{
+    int i = covAddProbe(ps, COV_PROBE_ENUMTYPE, it->src, it->name);
+    vbBuf vals = {0};
+    for (size_t k = 0; k < m->nenums; k++)
+        if (vbStrEq(m->enums[k].type, it->name) && !m->enums[k].is_last)
+            vbBufPrintf(&vals, "%s%lld", vals.len ? "," : "", m->enums[k].value);
+    ps->p[i].owned = vals.s ? vbBufSteal(&vals) : vbStrdup("");
+    ps->p[i].sval = ps->p[i].owned;
+    return i;
+}
+
 static void covBuildProbes(covProbeSet *ps, const vbModel *m, const covItems *items)
 {
     ps->of_item = vbAlloc((items->nitems ? items->nitems : 1) * sizeof(*ps->of_item));
@@ -89,6 +108,8 @@ static void covBuildProbes(covProbeSet *ps, const vbModel *m, const covItems *it
             slots[0] = covAddProbe(ps, COV_PROBE_FUNC, it->src, it->name);
         else if (it->kind == COV_KIND_EVENTS)
             covAddEventProbes(ps, m, it, slots);
+        else if (it->kind == COV_KIND_ENUM_TYPES)
+            slots[0] = covAddEnumTypeProbe(ps, m, it);
         else
             slots[0] = covAddValueProbe(ps, m, it);
     }
@@ -96,8 +117,10 @@ static void covBuildProbes(covProbeSet *ps, const vbModel *m, const covItems *it
 
 static void covProbeSetClear(covProbeSet *ps)
 {
-    for (size_t i = 0; i < ps->n; i++)
+    for (size_t i = 0; i < ps->n; i++) {
         free(ps->p[i].why);
+        free(ps->p[i].owned);
+    }
     free(ps->p);
     free(ps->of_item);
     vbBufClear(&ps->notes);
@@ -113,6 +136,8 @@ static void covWriteProbes(const covProbeSet *ps, vbBuf *out)
                     p->name);
         if (p->kind == COV_PROBE_INT) {
             vbBufPrintf(out, "%lld", p->ival);
+        } else if (p->kind == COV_PROBE_ENUMTYPE) {
+            vbBufAdd(out, *p->sval ? p->sval : "-");
         } else if (p->kind == COV_PROBE_STR) {
             for (const unsigned char *c = (const unsigned char *)p->sval; *c; c++)
                 vbBufPrintf(out, "%02x", *c);

@@ -856,7 +856,8 @@ static void emitInit(const stGen *g, vbBuf *b)
              "__virtbind_skip_reasons__: dict[str, str]\n"
              "__virtbind_libvirt_so__: str\n"
              "__virtbind_skipped_constants__: dict[str, str]\n");
-    vbBufAdd(b, g->admin ? "__virtbind_libvirt_admin_so__: str\n\n" : "\n");
+    vbBufAdd(b, g->admin ? "__virtbind_libvirt_admin_so__: str\n\n"
+                         : "__virtbind_enum_types__: dict[str, str]\n\n");
     /* libvirtError */
     vbBufAdd(b, "class libvirtError(Exception):\n"
                 "    err: Optional[_ErrorTuple]\n"

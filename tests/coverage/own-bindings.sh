@@ -10,7 +10,9 @@
 #     is an attribute (an int / str of the XML's value; function-like macros
 #     are callables) or listed in __virtbind_skipped_constants__ with a
 #     reason; a listed item that is in fact bound is stale and fails;
-#   - the Python module virtbind_admin (libvirt's admin API), the same way.
+#   - the Python module virtbind_admin (libvirt's admin API), the same way;
+#   - every enum type of the four XMLs has its IntEnum/IntFlag class
+#     (virtbind.enums, virtbind_admin_enums; --kinds enumtypes).
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${BUILD:-build}
@@ -53,6 +55,17 @@ PY
         "$COV" --python-module virtbind --path "$BUILD/python" --kinds functions,enums,macros --ignore "$tmp/ignore.txt"
 else
     echo "ok - Python binding not built in this tree (skipped) # SKIP"
+fi
+
+# enum types: an IntEnum/IntFlag class per enum type (virtbind.enums; the
+# admin XML's in virtbind_admin_enums), every value but _LAST a member
+if [ -f "$BUILD/python/virtbind/enums.py" ]; then
+    judge "Python virtbind: every enum type of main/qemu/lxc is an IntEnum or IntFlag" \
+        "$COV" --python-module virtbind --path "$BUILD/python" --sources main,qemu,lxc --kinds enumtypes
+    judge "Python virtbind_admin_enums: every enum type of the admin XML is an IntEnum or IntFlag" \
+        "$COV" --python-module virtbind_admin_enums --path "$BUILD/python" --sources admin --kinds enumtypes
+else
+    echo "ok - Python enum classes not built in this tree (skipped) # SKIP"
 fi
 
 # virtbind_admin: the admin XML, judged in its own process (it cannot share

@@ -290,6 +290,22 @@ check_eq "python: manifest paths that do not resolve or are not callable are mis
     "$(py 'sorted((n, t) for n, t in d["sources"]["main"]["functions"]["details"].items() if n in ("virConnectClose", "virConnectGetType", "virDomainFree"))')" \
     "[('virConnectClose', 'manifest path virConnect.close does not resolve'), ('virConnectGetType', 'manifest path virConnect.notCallable is not callable'), ('virDomainFree', 'not in __virtbind_manifest__')]"
 
+# enum types (--kinds enumtypes): judged only when asked for
+cov --python-module vbenums --path "$FIX/python" --sources main --kinds enumtypes --json
+check_rc "enumtypes: fixture module -> exit 1" 1
+check_eq "enumtypes: one IntEnum with every value but _LAST is bound" "$(py "$BOUND")" "main.enumtypes=1"
+check_eq "enumtypes: a missing value, a class that is no enum, a path that does not resolve, no entry" \
+    "$(py '" / ".join(d["sources"]["main"]["enumtypes"]["details"][n] for n in ("virDomainXMLFlags", "virErrorLevel", "virVcpuState", "virDomainEventType"))')" \
+    "DomainXMLFlags has no member of value 8 / ErrorLevel is not an IntEnum or IntFlag class / NoSuchClass is not an IntEnum or IntFlag class / not in __virtbind_enum_types__"
+check_eq "enumtypes: one item per enum type of the XML" \
+    "$(py 'd["sources"]["main"]["enumtypes"]["total"] > 150')" "True"
+cov --python-module vbfixture --path "$FIX/python" --sources main --kinds enumtypes --json
+check_eq "enumtypes: a module without __virtbind_enum_types__ binds none" \
+    "$(py 'd["sources"]["main"]["enumtypes"]["bound"], d["sources"]["main"]["enumtypes"]["details"]["virDomainState"]')" \
+    "0 no __virtbind_enum_types__"
+cov --python-module vbfixture --path "$FIX/python" --json
+check_eq "enumtypes: not judged by default" "$(py '"enumtypes" in d["totals"]')" "False"
+
 cov --python-module vbbroken --path "$FIX/python"
 check_rc "python: a module that fails to import -> exit 2" 2
 has "$ERR" "cannot import vbbroken" "vbbroken refuses to load"

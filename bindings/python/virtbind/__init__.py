@@ -33,6 +33,7 @@ from virtbind._events import event_loop_running, event_loop_start, event_loop_st
 # one IntEnum / IntFlag per libvirt enum type (generated virtbind/enums.py)
 from virtbind.enums import *  # noqa: F401,F403
 from virtbind import enums as _enums
+from virtbind.enums import __virtbind_enum_types__  # noqa: F401 - virtbind-coverage --kinds enumtypes
 # an exception class per error code, registered with the runtime on import
 from virtbind import errors  # noqa: F401
 # feature detection: supports(), requires(), conn.supports() (virtbind/_features.py)
