@@ -96,6 +96,8 @@ clean:
 # installed libvirt-python (exit 1 from the checker, "something is missing",
 # is the expected result there and does not fail make).
 $(COV_OBJ): $(wildcard coverage/*.h)
+# the generator's objects share its headers (gen_python_stubs.h's structs)
+$(GEN_OBJ): $(wildcard generator/*.h)
 
 .PHONY: check-coverage coverage-libvirt-python
 check-coverage: $(COVERAGE)

@@ -614,8 +614,10 @@ static void emitPyi(const vbModel *m, const vbPyStubFn *fns, const int *order, s
         if (root) {
             /* the typed event registrations and their deregistrations, as on
              * virConnect (callbacks get plain objects), then the streams */
-            char **reg = vbAlloc((nev * 2 + 1) * sizeof(char *));
+            char **reg = vbAlloc((nev * 2 + 2) * sizeof(char *));
             size_t nr = 0;
+            /* virConnect.supports (virtbind/_features.py, attached at import) */
+            reg[nr++] = vbStrdup("    async def supports(self, name: str) -> bool: ...\n");
             for (size_t i = 0; i < nev; i++) {
                 /* the three forms of __init__.pyi: without opaque (the
                  * callback's last parameter is None), opaque positional, keyword */

@@ -445,10 +445,8 @@ static void classifyGeneric(const vbModel *m, stFn *s)
                 /* converted to its enum type by virtbind/__init__.py
                  * (enums.__virtbind_enum_returns__, same rule) */
                 if (f->src == VB_SRC_MAIN && f->kind == VB_FN_METHOD && s->host == f->cls &&
-                    strcmp(rv, "int") == 0 && vbPyEnumReturn(m, &stEnums, s->fn) >= 0) {
-                    free(rv);
-                    rv = vbStrdup(stEnums.t[vbPyEnumReturn(m, &stEnums, s->fn)].pyname);
-                }
+                    strcmp(rv, "int") == 0 && nouts == 0 && vbPyEnumReturn(m, &stEnums, s->fn) >= 0)
+                    s->enum_ret = vbStrdup(stEnums.t[vbPyEnumReturn(m, &stEnums, s->fn)].pyname);
                 break;
             }
         }
@@ -616,7 +614,7 @@ static void emitDef(vbBuf *b, const stFn *s, const char *indent, bool method)
         if (p->deflt)
             vbBufPrintf(b, " = %s", p->deflt);
     }
-    vbBufPrintf(b, ") -> %s: ...\n", s->ret);
+    vbBufPrintf(b, ") -> %s: ...\n", s->enum_ret ? s->enum_ret : s->ret);
 }
 
 /* The callback type of one event ID: cb(conn, obj, payload..., opaque). */
@@ -1221,6 +1219,7 @@ static void freeGen(stGen *g)
         free(g->fns[i].params);
         free(g->fns[i].pyname);
         free(g->fns[i].ret);
+        free(g->fns[i].enum_ret);
     }
     free(g->fns);
     free(g->order);

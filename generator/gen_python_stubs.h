@@ -32,6 +32,9 @@ typedef struct {
     vbPyStubParam *params;
     size_t nparams;
     char *ret;
+    char *enum_ret;      /* virtbind's .pyi result when the XML ties an int
+                          * result to an enum type ("CPUCompareResult"; the
+                          * package converts it), else NULL: ret */
     const char *raw;     /* a hand-written stub text instead (overloads) */
 } vbPyStubFn;
 
