@@ -1477,6 +1477,9 @@ static void emitClose(vbPyGen *g, int fi)
         "    __typeof__(%s) *fn = vbpyResolve(&vbpy_syms[VBPY_SYM_%s]);\n"
         "    if (!fn)\n        return NULL;\n"
         "    ((vbpyObject *)self)->ptr = NULL;\n"
+        "    /* event registrations still active on it end first: their callbacks and\n"
+        "     * opaques are released once, by libvirt's free callback (issue #7) */\n"
+        "    vbpyEventReleaseAll(self, c_ptr);\n"
         "    int c_ret;\n    vbpyErr err = { .set = false };\n"
         "    Py_BEGIN_ALLOW_THREADS\n    c_ret = fn(c_ptr);\n"
         "    if (c_ret == -1)\n        vbpyErrCapture(&err);\n    Py_END_ALLOW_THREADS\n"
@@ -2340,6 +2343,10 @@ static void emitEventRegister(vbPyGen *g, int fi)
         "    %s c_cb;\n    switch (c_eventID) {\n",
         f->name, f->version ? f->version : "?", f->name, obj->name, obj->name, objcls, obj->name,
         cbarg->type);
+    /* virConnect<Family>EventRegisterAny -> ...DeregisterAny */
+    const char *at = strstr(f->name, "RegisterAny");
+    char *dereg = at ? xasprintf("%.*sDeregisterAny", (int)(at - f->name), f->name)
+                     : xstrdup(f->name);
     int *ev;
     size_t nev = familyEvents(m, f->event_family, &ev);
     for (size_t i = 0; i < nev; i++) {
@@ -2361,8 +2368,11 @@ static void emitEventRegister(vbPyGen *g, int fi)
         "    if (c_ret == -1)\n        vbpyErrCapture(&err);\n    Py_END_ALLOW_THREADS\n"
         "    if (c_ret == -1) {\n        vbpyEventFree(d);   /* libvirt did not keep it */\n"
         "        return vbpyErrRaise(&err, \"%s\");\n    }\n"
+        "    /* close() ends it if it is still registered then */\n"
+        "    vbpyEventTrack(d, VBPY_DEREG_ID, &vbpy_syms[VBPY_SYM_%s], c_ret, NULL, NULL);\n"
         "    return PyLong_FromLong(c_ret);\n}\n\n",
-        f->name, f->name, objcls, obj->name, f->name);
+        f->name, f->name, objcls, obj->name, f->name, dereg);
+    free(dereg);
     OUT("/* %s -> %s.%s(%s, eventID, cb, opaque) */\n", f->name, m->classes[p->host].name,
         p->pyname, obj->name);
     OUT("static PyObject *\nvbpy_%s(PyObject *self, PyObject *const *args, Py_ssize_t nargs, "

@@ -1432,6 +1432,8 @@ VBPY_HW(virConnectRegisterCloseCallback)
         vbpyEventFree(d);
         return vbpyErrRaise(&err, "virConnectRegisterCloseCallback");
     }
+    vbpyEventTrack(d, VBPY_DEREG_CLOSE, vbpyFindSym("virConnectUnregisterCloseCallback"), 0,
+                   (void (*)(void))vbpyCloseCallback, NULL);
     return PyLong_FromLong(ret);
 }
 
@@ -1449,11 +1451,18 @@ VBPY_HW(virConnectUnregisterCloseCallback)
         return NULL;
     int ret;
     vbpyErr err = { .set = false };
-    Py_BEGIN_ALLOW_THREADS
-    ret = fn(conn, vbpyCloseCallback);
-    if (ret == -1)
-        vbpyErrCapture(&err);
-    Py_END_ALLOW_THREADS
+    /* the registration this wrapper made: ended (and released once, also on a
+     * driver that keeps no close callback) by the runtime */
+    vbpyEventData *d = vbpyEventFind(self, VBPY_DEREG_CLOSE);
+    if (d) {
+        ret = vbpyEventEnd(d, conn, false, &err);
+    } else {
+        Py_BEGIN_ALLOW_THREADS
+        ret = fn(conn, vbpyCloseCallback);
+        if (ret == -1)
+            vbpyErrCapture(&err);
+        Py_END_ALLOW_THREADS
+    }
     if (ret == -1)
         return vbpyErrRaise(&err, "virConnectUnregisterCloseCallback");
     Py_RETURN_NONE;
@@ -1584,6 +1593,13 @@ done:
  * dict {cb: opaque}.  vbpy_legacy maps the connection wrapper to that dict. */
 static PyObject *vbpy_legacy;
 
+/* After close() ended the connection's legacy registration: its dict goes. */
+static void vbpyLegacyForget(PyObject *conn)
+{
+    if (vbpy_legacy && PyDict_DelItem(vbpy_legacy, conn) < 0)
+        PyErr_Clear();   /* not there */
+}
+
 static int vbpyLegacyEvent(virConnectPtr conn, virDomainPtr dom, int event, int detail,
                            void *opaque)
 {
@@ -1653,6 +1669,8 @@ VBPY_HW(virConnectDomainEventRegister)
         Py_DECREF(callbacks);
         return vbpyErrRaise(&err, "virConnectDomainEventRegister");
     }
+    vbpyEventTrack(d, VBPY_DEREG_LEGACY, vbpyFindSym("virConnectDomainEventDeregister"), 0,
+                   (void (*)(void))vbpyLegacyEvent, vbpyLegacyForget);
     int rc = PyDict_SetItem(vbpy_legacy, self, callbacks);
     Py_DECREF(callbacks);
     return rc < 0 ? NULL : Py_NewRef(Py_None);
@@ -2216,6 +2234,8 @@ VBPY_HW(virConnectDomainQemuMonitorEventRegister)
         vbpyEventFree(d);
         return vbpyErrRaise(&err, "virConnectDomainQemuMonitorEventRegister");
     }
+    vbpyEventTrack(d, VBPY_DEREG_ID, vbpyFindSym("virConnectDomainQemuMonitorEventDeregister"),
+                   ret, NULL, NULL);
     return PyLong_FromLong(ret);
 }
 
@@ -2452,6 +2472,8 @@ VBPY_HW(virAdmConnectRegisterCloseCallback)
         vbpyEventFree(d);
         return vbpyErrRaise(&err, "virAdmConnectRegisterCloseCallback");
     }
+    vbpyEventTrack(d, VBPY_DEREG_ADM_CLOSE, vbpyFindSym("virAdmConnectUnregisterCloseCallback"), 0,
+                   (void (*)(void))vbpyAdmCloseCallback, NULL);
     return PyLong_FromLong(ret);
 }
 

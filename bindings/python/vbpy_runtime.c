@@ -452,6 +452,9 @@ int vbpySetErrorHandler(PyObject *f, PyObject *ctx)
 
 /* --------------------------------------------------------------- classes */
 
+static vbpyEventData *vbpy_tracked;   /* tracked event registrations (events below) */
+static void vbpyEventReleaseConn(PyObject *conn, void *cptr, bool dying);
+
 static void vbpyObject_dealloc(PyObject *self)
 {
     vbpyObject *o = (vbpyObject *)self;
@@ -459,6 +462,11 @@ static void vbpyObject_dealloc(PyObject *self)
         PyObject_ClearWeakRefs(self);
     void *ptr = o->ptr;
     o->ptr = NULL;
+    /* registrations still tracked for this wrapper: ended before its pointer
+     * is released.  (Each holds a strong reference to its wrapper, so only a
+     * registration whose data lost that reference could be found here.) */
+    if (ptr && vbpy_tracked && !o->lent)
+        vbpyEventReleaseConn(self, ptr, true);
     if (ptr && o->cls->release && !o->lent) {
         Py_BEGIN_ALLOW_THREADS
         o->cls->release(ptr);
@@ -1304,12 +1312,129 @@ vbpyEventData *vbpyEventDataNew(PyObject *conn, const vbpyClass *objcls, PyObjec
     return d;
 }
 
+/* vbpy_tracked: the tracked registrations (GIL-protected), newest first. */
+
+static void vbpyEventUntrack(vbpyEventData *d)
+{
+    if (!d->tracked)
+        return;
+    if (d->prev)
+        d->prev->next = d->next;
+    else
+        vbpy_tracked = d->next;
+    if (d->next)
+        d->next->prev = d->prev;
+    d->prev = d->next = NULL;
+    d->tracked = false;
+}
+
+void vbpyEventTrack(vbpyEventData *d, vbpyDeregKind kind, vbpySym *dereg, int id,
+                    void (*ccb)(void), void (*after)(PyObject *conn))
+{
+    if (!d || !dereg || d->tracked)
+        return;
+    d->kind = kind;
+    d->dereg = dereg;
+    d->id = id;
+    d->ccb = ccb;
+    d->after = after;
+    d->prev = NULL;
+    d->next = vbpy_tracked;
+    if (vbpy_tracked)
+        vbpy_tracked->prev = d;
+    vbpy_tracked = d;
+    d->tracked = true;
+}
+
+void vbpyEventReleaseAll(PyObject *conn, void *cptr)
+{
+    vbpyEventReleaseConn(conn, cptr, false);
+}
+
+/* The registration being ended by vbpyEventEnd, until libvirt frees it. */
+static vbpyEventData *vbpy_ending;
+
+int vbpyEventEnd(vbpyEventData *d, void *cptr, bool dying, vbpyErr *err)
+{
+    PyObject *conn = d->conn;
+    vbpyEventUntrack(d);   /* d may be freed by the call below: copy what it needs */
+    if (dying)
+        d->conn = NULL;    /* no reference to give back: the wrapper is being freed */
+    vbpyDeregKind kind = d->kind;
+    void *fn = vbpyResolveQuiet(d->dereg);
+    int id = d->id, ret = -1;
+    void (*ccb)(void) = d->ccb;
+    void (*after)(PyObject *) = d->after;
+    if (!fn)
+        return -1;
+    vbpy_ending = d;
+    Py_BEGIN_ALLOW_THREADS
+    switch (kind) {
+    case VBPY_DEREG_ID:
+        ret = ((__typeof__(virConnectDomainEventDeregisterAny) *)fn)(cptr, id);
+        break;
+    case VBPY_DEREG_CLOSE:
+        ret = ((__typeof__(virConnectUnregisterCloseCallback) *)fn)(cptr, (virConnectCloseFunc)ccb);
+        break;
+    case VBPY_DEREG_LEGACY:
+        ret = ((__typeof__(virConnectDomainEventDeregister) *)fn)(cptr,
+                                                                 (virConnectDomainEventCallback)ccb);
+        break;
+    case VBPY_DEREG_ADM_CLOSE:
+        ret = ((__typeof__(virAdmConnectUnregisterCloseCallback) *)fn)(cptr,
+                                                                      (virAdmConnectCloseFunc)ccb);
+        break;
+    }
+    if (ret == -1 && err)
+        vbpyErrCapture(err);
+    Py_END_ALLOW_THREADS
+    if (vbpy_ending == d) {
+        vbpy_ending = NULL;
+        /* libvirt did not free it.  A close callback on a driver without
+         * close callbacks (the test driver: registering "succeeds" and keeps
+         * nothing; unregistering too): libvirt never calls the free callback,
+         * so it is released here.  Event callbacks are freed by libvirt
+         * (now, or later from its event loop). */
+        if (ret == 0 && (kind == VBPY_DEREG_CLOSE || kind == VBPY_DEREG_ADM_CLOSE))
+            vbpyEventFree(d);
+    }
+    if (after && !dying && ret == 0)
+        after(conn);
+    return ret;
+}
+
+vbpyEventData *vbpyEventFind(PyObject *conn, vbpyDeregKind kind)
+{
+    for (vbpyEventData *d = vbpy_tracked; d; d = d->next)
+        if (d->conn == conn && d->kind == kind)
+            return d;
+    return NULL;
+}
+
+static void vbpyEventReleaseConn(PyObject *conn, void *cptr, bool dying)
+{
+    if (!cptr)
+        return;
+    for (;;) {
+        /* from the start each time: libvirt's free callbacks unlink entries */
+        vbpyEventData *d = vbpy_tracked;
+        while (d && d->conn != conn)
+            d = d->next;
+        if (!d)
+            break;
+        vbpyEventEnd(d, cptr, dying, NULL);   /* failures ignored: the connection is going away */
+    }
+}
+
 void vbpyEventFree(void *opaque)
 {
     vbpyEventData *d = opaque;
     if (!d || !Py_IsInitialized())
         return;
     PyGILState_STATE st = PyGILState_Ensure();
+    vbpyEventUntrack(d);
+    if (vbpy_ending == d)
+        vbpy_ending = NULL;
     Py_CLEAR(d->conn);
     Py_CLEAR(d->cb);
     Py_CLEAR(d->opaque);

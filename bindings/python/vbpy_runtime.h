@@ -247,12 +247,28 @@ PyObject *vbpyFromString(char *s, bool owned);
 
 /* ------------------------------------------------------------ events */
 
+/* How a tracked registration is ended (vbpyEventTrack). */
+typedef enum {
+    VBPY_DEREG_ID = 1,     /* fn(conn, callbackID): <Family>EventDeregisterAny, QEMU monitor */
+    VBPY_DEREG_CLOSE,      /* virConnectUnregisterCloseCallback(conn, ccb) */
+    VBPY_DEREG_LEGACY,     /* virConnectDomainEventDeregister(conn, ccb) */
+    VBPY_DEREG_ADM_CLOSE,  /* virAdmConnectUnregisterCloseCallback(conn, ccb) */
+} vbpyDeregKind;
+
 /* What libvirt holds for one registered callback (its opaque). */
-typedef struct {
+typedef struct vbpyEventData {
     PyObject *conn;             /* the virConnect wrapper registered on */
     const vbpyClass *objcls;    /* class of the event's object */
     PyObject *cb;
     PyObject *opaque;
+    /* a registration on a connection, tracked until libvirt frees it (GIL) */
+    struct vbpyEventData *prev, *next;
+    bool tracked;
+    vbpyDeregKind kind;
+    vbpySym *dereg;             /* the deregistration function */
+    int id;                     /* VBPY_DEREG_ID: the callback ID */
+    void (*ccb)(void);          /* the other kinds: the C callback registered */
+    void (*after)(PyObject *conn);   /* called (GIL held) after close deregistered it */
 } vbpyEventData;
 
 /* After an event callback returned, for the object vbpyEventObject lent it:
@@ -265,6 +281,22 @@ vbpyEventData *vbpyEventDataNew(PyObject *conn, const vbpyClass *objcls, PyObjec
                                 PyObject *opaque);
 /* virFreeCallback: libvirt is done with the registration (takes the GIL). */
 void vbpyEventFree(void *opaque);
+/* After a successful registration on d->conn (GIL held): remember how to end
+ * it, so that closing the connection ends it (vbpyEventReleaseAll). */
+void vbpyEventTrack(vbpyEventData *d, vbpyDeregKind kind, vbpySym *dereg, int id,
+                    void (*ccb)(void), void (*after)(PyObject *conn));
+/* Deregister every tracked registration of the connection wrapper conn
+ * (C pointer cptr), each with the GIL released around the libvirt call;
+ * libvirt then calls vbpyEventFree, which releases the callback and opaque
+ * once.  Failures are ignored (the connection is going away).  Called by
+ * close() before virConnectClose and by deallocation. */
+void vbpyEventReleaseAll(PyObject *conn, void *cptr);
+/* End one tracked registration (GIL held; released around the libvirt
+ * call): libvirt's result, its error copied into *err (may be NULL) on -1.
+ * dying: its wrapper is being deallocated. */
+int vbpyEventEnd(vbpyEventData *d, void *cptr, bool dying, vbpyErr *err);
+/* The tracked registration of kind on conn (close callbacks), or NULL. */
+vbpyEventData *vbpyEventFind(PyObject *conn, vbpyDeregKind kind);
 /* A new wrapper of an object libvirt lends to a callback (referenced). */
 PyObject *vbpyEventObject(vbpyEventData *d, void *ptr);
 /* Call d->cb(*args) (steals args; NULL: an exception is set); exceptions in
