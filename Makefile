@@ -155,6 +155,9 @@ $(filter-out $(PY_DIR)/.stubs.stamp,$(PY_STUBS)): $(PY_DIR)/.stubs.stamp ;
 # virtbind.aio's generated half (generator/gen_python_aio.c)
 PY_STUBS      += $(PY_PKG)/_aio_model.py $(PY_PKG)/aio.pyi
 $(PY_PKG)/_aio_model.py $(PY_PKG)/aio.pyi: $(PY_DIR)/.stubs.stamp ;
+# typed methods installed lazily at `import virtbind` (generator/gen_python_typed.c)
+PY_STUBS      += $(PY_PKG)/_typed_methods.py
+$(PY_PKG)/_typed_methods.py: $(PY_DIR)/.stubs.stamp ;
 
 .PHONY: python
 python: $(PY_EXT) $(PY_ADMIN_EXT) $(PY_PKG_PY) $(PY_PKG)/py.typed $(PY_COMPAT) $(PY_STUBS)

@@ -936,6 +936,8 @@ static void emitInit(const stGen *g, vbBuf *b)
             free(names[k]);
         }
         free(names);
+        if (!g->admin)   /* typed helpers as methods: dom.get_block_io_tune (gen_python_typed.c) */
+            vbPyTypedClassStubs(m, g->fns, c, b);
         vbBufAdd(b, "\n");
     }
     free(cls);
@@ -1243,6 +1245,9 @@ int vbGenPythonStubs(const vbModel *m, const char *outdir, char **err)
         goto done;
     vbPyTypedModule(m, g.fns, &b, &pyi);
     if (writeFile(pkg, "typed.py", &b, err) < 0 || writeFile(pkg, "typed.pyi", &pyi, err) < 0)
+        goto done;
+    vbPyTypedMethodsModule(m, g.fns, &b);   /* lazy typed methods (gen_python_typed.c) */
+    if (writeFile(pkg, "_typed_methods.py", &b, err) < 0)
         goto done;
     vbPyAioModule(m, g.fns, g.order, g.n, &b, &pyi);   /* virtbind.aio (gen_python_aio.c) */
     if (writeFile(pkg, "_aio_model.py", &b, err) < 0 || writeFile(pkg, "aio.pyi", &pyi, err) < 0)

@@ -41,6 +41,11 @@ typedef struct {
 /* gen_python_typed.c: the typed-parameter classes and typed helpers
  * (typed.py and typed.pyi); FNS has one entry per model function. */
 void vbPyTypedModule(const vbModel *m, const vbPyStubFn *fns, vbBuf *py, vbBuf *pyi);
+/* virtbind/_typed_methods.py: the typed helpers per class, installed as lazy
+ * methods by `import virtbind`. */
+void vbPyTypedMethodsModule(const vbModel *m, const vbPyStubFn *fns, vbBuf *py);
+/* the typed helpers of class CLS as method stubs (4-space indented lines) */
+void vbPyTypedClassStubs(const vbModel *m, const vbPyStubFn *fns, int cls, vbBuf *b);
 /* Header comment lines ("# ...") naming the generator and the inputs. */
 void vbPyStubHeader(const vbModel *m, vbBuf *b, const char *file, const char *what);
 

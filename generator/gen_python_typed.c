@@ -29,6 +29,8 @@ typedef struct {
     const vbTypedParamGroup *g;
     tyField *fields;
     size_t nfields;
+    const tpGroup *prose; /* a prose group (fields parsed from doc text), or NULL */
+    char *record;         /* its record view class (DomainStatsRecord), or NULL */
 } tyGroup;
 
 static const char *const pyKeywords[] = {
@@ -85,6 +87,11 @@ static int cmpField(const void *a, const void *b)
     return c ? c : strcmp(x->key, y->key);
 }
 
+static int cmpStrP(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 static int cmpGroup(const void *a, const void *b)
 {
     return strcmp(((const tyGroup *)a)->cls, ((const tyGroup *)b)->cls);
@@ -103,9 +110,37 @@ static void uniqueAttrs(tyGroup *tg)
     }
 }
 
-static tyGroup *buildGroups(const vbModel *m, tpGroup *stats, bool *have_stats, size_t *ngroups)
+/* The prose groups (flat classes: one index at most): DomainStats first,
+ * then the others (guest info, guest vcpus). */
+static tpGroup *proseGroups(const vbModel *m, int maxholes, size_t *n)
 {
-    tyGroup *gs = vbAlloc((m->ntp_groups + 2) * sizeof(tyGroup));
+    tpGroup *others = NULL;
+    size_t no = vbCShimProseOthers(m, maxholes, &others);
+    tpGroup *gs = vbAlloc((no + 2) * sizeof(*gs));
+    *n = 0;
+    if (vbCShimStatsGroup(m, maxholes, &gs[0]) == 0)
+        (*n)++;
+    memcpy(&gs[*n], others, no * sizeof(*gs));
+    *n += no;
+    free(others);
+    return gs;
+}
+
+static void proseGroupsFree(tpGroup *gs, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        vbCShimStatsGroupFree(&gs[i]);
+        for (size_t k = 0; k < gs[i].nfields; k++)
+            free(gs[i].fields[k].member);
+        free(gs[i].fields);
+        free(gs[i].ctype);
+    }
+    free(gs);
+}
+
+static tyGroup *buildGroups(const vbModel *m, const tpGroup *prose, size_t nprose, size_t *ngroups)
+{
+    tyGroup *gs = vbAlloc((m->ntp_groups + nprose + 1) * sizeof(tyGroup));
     size_t n = 0;
     for (size_t i = 0; i < m->ntp_groups; i++) {
         const vbTypedParamGroup *g = &m->tp_groups[i];
@@ -129,19 +164,20 @@ static tyGroup *buildGroups(const vbModel *m, tpGroup *stats, bool *have_stats, 
         }
         uniqueAttrs(tg);
     }
-    *have_stats = vbCShimStatsGroup(m, 1, stats) == 0;
-    if (*have_stats) {
+    for (size_t p = 0; p < nprose; p++) {
+        const tpGroup *pg = &prose[p];
         tyGroup *tg = &gs[n++];
-        tg->cls = vbStrdup("DomainStatsParams");
-        tg->g = stats->g;
-        tg->fields = vbAlloc((stats->nfields + 1) * sizeof(tyField));
-        for (size_t k = 0; k < stats->nfields; k++) {
+        tg->cls = vbPrintf("%sParams", pg->g->name);
+        tg->g = pg->g;
+        tg->prose = pg;
+        tg->fields = vbAlloc((pg->nfields + 1) * sizeof(tyField));
+        for (size_t k = 0; k < pg->nfields; k++) {
             tyField *f = &tg->fields[tg->nfields++];
-            f->attr = attrName(stats->fields[k].member);
-            f->key = stats->fields[k].mc->string;
-            f->macro = stats->fields[k].mc->name;
-            f->type = stats->fields[k].mc->tp_type;
-            f->format = stats->fields[k].mc->tp_format;
+            f->attr = attrName(pg->fields[k].member);
+            f->key = pg->fields[k].mc->string;
+            f->macro = pg->fields[k].mc->name;
+            f->type = pg->fields[k].mc->tp_type;
+            f->format = pg->fields[k].mc->tp_format;
         }
         uniqueAttrs(tg);
     }
@@ -297,16 +333,24 @@ static const char *selfName(const vbModel *m, int host)
     return "obj";
 }
 
-static void emitHelper(vbBuf *py, vbBuf *pyi, const vbModel *m, const tyHelper *h)
+/* The helper H into PY/PYI (module function, object first), and, when METH
+ * is not NULL, its method stub for the class in virtbind/__init__.pyi
+ * (typed classes as _typed.X). */
+static void emitHelper(vbBuf *py, vbBuf *pyi, vbBuf *meth, vbBuf *stand, const vbModel *m,
+                       const tyHelper *h)
 {
     const vbPyStubFn *s = h->s;
     const char *self = selfName(m, s->host);
     const char *cls = m->classes[s->host].name;
     const char *tcls = h->tg->cls;
+    const char *rec = h->tg->record;
     /* signature */
-    vbBuf sig = {0}, sigi = {0}, call = {0};
+    vbBuf sig = {0}, sigi = {0}, sigm = {0}, call = {0}, sigs = {0}, calls = {0};
     vbBufPrintf(&sig, "%s", self);
+    vbBufAdd(&sigs, "self");
+    vbBufAdd(&calls, "self");
     vbBufPrintf(&sigi, "%s: %s", self, cls);
+    vbBufAdd(&sigm, "self");
     for (size_t p = 0; p < s->nparams; p++) {
         const vbPyStubParam *pp = &s->params[p];
         if (h->kind == 1 && p == h->tp_param) {
@@ -314,36 +358,65 @@ static void emitHelper(vbBuf *py, vbBuf *pyi, const vbModel *m, const tyHelper *
             vbBufPrintf(&sig, ", %s%s", pp->name, opt ? "=None" : "");
             vbBufPrintf(&sigi, ", %s: %s%s%s", pp->name, opt ? "Optional[" : "", tcls,
                         opt ? "] = None" : "");
+            vbBufPrintf(&sigm, ", %s: %s_typed.%s%s", pp->name, opt ? "Optional[" : "", tcls,
+                        opt ? "] = None" : "");
             vbBufPrintf(&call, "%s%s", p ? ", " : "", "_params");
+            vbBufPrintf(&sigs, ", %s%s", pp->name, opt ? "=None" : "");
+            vbBufPrintf(&calls, ", %s", pp->name);
             continue;
         }
         vbBufPrintf(&sig, ", %s%s%s", pp->name, pp->deflt ? "=" : "", pp->deflt ? pp->deflt : "");
         vbBufPrintf(&sigi, ", %s: %s%s%s", pp->name, pp->type, pp->deflt ? " = " : "",
                     pp->deflt ? pp->deflt : "");
+        vbBufPrintf(&sigm, ", %s: %s%s%s", pp->name, pp->type, pp->deflt ? " = " : "",
+                    pp->deflt ? pp->deflt : "");
         vbBufPrintf(&call, "%s%s", p ? ", " : "", pp->name);
+        vbBufPrintf(&sigs, ", %s%s%s", pp->name, pp->deflt ? "=" : "", pp->deflt ? pp->deflt : "");
+        vbBufPrintf(&calls, ", %s", pp->name);
     }
-    const char *ret;
-    char *retbuf = NULL;
-    switch (h->kind) {
-    case 0: ret = tcls; break;
-    case 2: ret = retbuf = vbPrintf("list[%s]", tcls); break;
-    case 3: ret = "list[DomainStatsRecord]"; break;
-    default: ret = s->ret; break;
-    }
-    vbBufPrintf(py, "\ndef %s(%s):\n    \"\"\"%s.%s() (%s) with %s\"\"\"\n", h->name, sig.s, cls,
-                s->pyname, m->functions[s->fn].name, tcls);
+    if (stand)
+        vbBufPrintf(stand, "\n\ndef %s(%s):\n"
+                           "    \"\"\"virtbind.typed.%s (imports virtbind.typed on first call)\"\"\"\n"
+                           "    from virtbind.typed import %s as f\n"
+                           "    return f(%s)\n",
+                    h->name, sigs.s, h->name, h->name, calls.s);
+    char *ret, *retm;
     switch (h->kind) {
     case 0:
-        vbBufPrintf(py, "    return %s._from_libvirt(%s.%s(%s))\n", tcls, self, s->pyname,
-                    call.s ? call.s : "");
+        ret = vbStrdup(rec ? rec : tcls);
+        retm = vbPrintf("_typed.%s", ret);
+        break;
+    case 2:
+        ret = vbPrintf("list[%s]", tcls);
+        retm = vbPrintf("list[_typed.%s]", tcls);
+        break;
+    case 3:
+        ret = vbPrintf("list[%s]", rec ? rec : "DomainStatsRecord");
+        retm = vbPrintf("list[_typed.%s]", rec ? rec : "DomainStatsRecord");
+        break;
+    default:
+        ret = vbStrdup(s->ret);
+        retm = vbStrdup(s->ret);
+        break;
+    }
+    vbBufPrintf(py, "\ndef %s(%s):\n    \"\"\"%s.%s() (%s) with %s\"\"\"\n", h->name, sig.s, cls,
+                s->pyname, m->functions[s->fn].name, rec && h->kind != 1 ? rec : tcls);
+    switch (h->kind) {
+    case 0:
+        if (rec)
+            vbBufPrintf(py, "    return %s(%s.%s(%s))\n", rec, self, s->pyname, call.s ? call.s : "");
+        else
+            vbBufPrintf(py, "    return %s._from_libvirt(%s.%s(%s))\n", tcls, self, s->pyname,
+                        call.s ? call.s : "");
         break;
     case 2:
         vbBufPrintf(py, "    return [%s._from_libvirt(d) for d in %s.%s(%s)]\n", tcls, self,
                     s->pyname, call.s ? call.s : "");
         break;
     case 3:
-        vbBufPrintf(py, "    return [DomainStatsRecord(d, %s._from_libvirt(s)) for d, s in %s.%s(%s)]\n",
-                    tcls, self, s->pyname, call.s ? call.s : "");
+        /* lazy records: each keeps its dict; groups are built on first access */
+        vbBufPrintf(py, "    return [%s(d, s) for d, s in %s.%s(%s)]\n",
+                    rec ? rec : "DomainStatsRecord", self, s->pyname, call.s ? call.s : "");
         break;
     default: {
         const vbPyStubParam *pp = &s->params[h->tp_param];
@@ -354,10 +427,16 @@ static void emitHelper(vbBuf *py, vbBuf *pyi, const vbModel *m, const tyHelper *
     }
     }
     vbBufPrintf(pyi, "def %s(%s) -> %s: ...\n", h->name, sigi.s, ret);
-    free(retbuf);
+    if (meth)
+        vbBufPrintf(meth, "    def %s(%s) -> %s: ...\n", h->name, sigm.s, retm);
+    free(ret);
+    free(retm);
     vbBufClear(&sig);
     vbBufClear(&sigi);
+    vbBufClear(&sigm);
     vbBufClear(&call);
+    vbBufClear(&sigs);
+    vbBufClear(&calls);
 }
 
 /* --------------------------------------------------------------- module */
@@ -365,6 +444,7 @@ static void emitHelper(vbBuf *py, vbBuf *pyi, const vbModel *m, const tyHelper *
 static const char *const typedRuntime =
     "import re as _re\n"
     "from typing import Dict as _Dict\n\n"
+    "from virtbind import _typed_views as _views\n\n"
     "_RANGES = {\n"
     "    \"int\": (-(1 << 31), (1 << 31) - 1),\n"
     "    \"uint\": (0, (1 << 32) - 1),\n"
@@ -381,9 +461,11 @@ static const char *const typedRuntime =
     "        self.macro = macro\n"
     "        self.tp = tp          # int uint llong ullong double boolean string\n"
     "        self.kind = kind      # scalar, multi (list), format (dict by index)\n"
-    "        self.regex = None\n"
-    "        if kind == \"format\":\n"
-    "            self.regex = _re.compile(\"^\" + _re.escape(key).replace(\"%u\", \"(0|[1-9][0-9]*)\") + \"$\")\n\n"
+    "        self.regex = None     # format: compiled on first use (import time)\n\n"
+    "    def match(self, key):\n"
+    "        if self.regex is None:\n"
+    "            self.regex = _re.compile(\"^\" + _re.escape(self.key).replace(\"%u\", \"(0|[1-9][0-9]*)\") + \"$\")\n"
+    "        return self.regex.match(key)\n\n"
     "    def expected(self):\n"
     "        t = _PYTYPES[self.tp].__name__\n"
     "        if self.tp == \"double\":\n"
@@ -490,8 +572,8 @@ static const char *const typedRuntime =
     "        if f is not None:\n"
     "            return f, None\n"
     "        for f in cls._FIELDS:\n"
-    "            if f.regex is not None:\n"
-    "                mo = f.regex.match(key)\n"
+    "            if f.kind == \"format\":\n"
+    "                mo = f.match(key)\n"
     "                if mo:\n"
     "                    return f, int(mo.group(1))\n"
     "        return None, None\n\n"
@@ -542,44 +624,10 @@ static const char *const typedRuntime =
     "        return None\n"
     "    if isinstance(params, cls):\n"
     "        return params.to_dict()\n"
-    "    raise TypeError(\"argument %r must be %s, not %r\" % (name, cls.__name__, type(params).__name__))\n\n\n"
-    "class _StatsView:\n"
-    "    \"\"\"One stats group of a DomainStatsRecord (rec.block[0].rd_reqs).\"\"\"\n\n"
-    "    __slots__ = ()\n"
-    "    _SCALARS: \"tuple[tuple[str, str], ...]\" = ()\n"
-    "    _INDEXED: \"tuple[tuple[str, type, tuple[tuple[str, str], ...]], ...]\" = ()\n\n"
-    "    def __repr__(self):\n"
-    "        parts = [\"%s=%r\" % (a, getattr(self, a)) for a in self.__slots__\n"
-    "                 if getattr(self, a) not in (None, {})]\n"
-    "        return \"%s(%s)\" % (type(self).__name__, \", \".join(parts))\n\n"
-    "    def __eq__(self, other):\n"
-    "        if type(other) is not type(self):\n"
-    "            return NotImplemented\n"
-    "        return all(getattr(self, a) == getattr(other, a) for a in self.__slots__)\n\n"
-    "    __hash__ = None\n\n\n"
-    "def _stats_view(cls, flat):\n"
-    "    obj = cls.__new__(cls)\n"
-    "    found = False\n"
-    "    for attr, fa in cls._SCALARS:\n"
-    "        v = getattr(flat, fa)\n"
-    "        object.__setattr__(obj, attr, v)\n"
-    "        found = found or v is not None\n"
-    "    for dattr, icls, fields in cls._INDEXED:\n"
-    "        items = {}\n"
-    "        for attr, fa in fields:\n"
-    "            for idx, v in (getattr(flat, fa) or {}).items():\n"
-    "                it = items.get(idx)\n"
-    "                if it is None:\n"
-    "                    it = items[idx] = icls.__new__(icls)\n"
-    "                    for a, _ in icls._SCALARS:\n"
-    "                        object.__setattr__(it, a, None)\n"
-    "                object.__setattr__(it, attr, v)\n"
-    "        object.__setattr__(obj, dattr, dict(sorted(items.items())))\n"
-    "        found = found or bool(items)\n"
-    "    return obj if found else None\n";
+    "    raise TypeError(\"argument %r must be %s, not %r\" % (name, cls.__name__, type(params).__name__))\n";
 
 static const char *const typedStubRuntime =
-    "from typing import Any, Callable, ClassVar, Optional, TypeVar, Union\n\n"
+    "from typing import Any, Callable, ClassVar, Iterator, Optional, TypeVar, Union\n\n"
     "from virtbind import (virConnect, virDomain, virDomainCheckpoint, virDomainSnapshot,\n"
     "                      virInterface, virNWFilter, virNWFilterBinding, virNetwork,\n"
     "                      virNetworkPort, virNodeDevice, virSecret, virStoragePool,\n"
@@ -596,7 +644,14 @@ static const char *const typedStubRuntime =
     "    def from_dict(cls: type[_Self], d: dict[str, Any], *, strict: bool = True) -> _Self: ...\n"
     "    @classmethod\n"
     "    def fields(cls) -> list[tuple[str, str, str, str, str]]: ...\n\n"
-    "";
+    "class _View:\n"
+    "    def __eq__(self, other: object) -> bool: ...\n\n"
+    "class _Record:\n"
+    "    @property\n"
+    "    def extra(self) -> dict[str, _TPValue]: ...\n"
+    "    def to_dict(self) -> dict[str, _TPValue]: ...\n"
+    "    def groups(self) -> list[str]: ...\n"
+    "    def __eq__(self, other: object) -> bool: ...\n\n";
 
 static char *capWord(const char *s)
 {
@@ -614,159 +669,298 @@ static char *capWord(const char *s)
     return vbBufSteal(&b);
 }
 
-/* "block.%u.rd.reqs" -> group "block", mid "", rest "rd.reqs";
- * "dirtyrate.vcpu.%u.megabytes_per_second" -> "dirtyrate", "vcpu", "..." */
-static void splitKey(const char *key, char **group, char **mid, char **rest)
+/* ------------------------------------------------------- record views
+ *
+ * A record view (DomainStatsRecord, DomainGuestInfoRecord) is a tree built
+ * from the prose fields' patterns (up to two placeholders):
+ *
+ *   "hostname"                    root scalar          info.hostname
+ *   "block.count"                 group scalar         rec.block.count
+ *   "block.%u.rd.reqs"            group items          rec.block[0].rd_reqs
+ *   "dirtyrate.vcpu.%u.x"         indexed by prefix    rec.dirtyrate.vcpu[1].x
+ *   "fs.%u.disk.%u.alias"         nested               info.fs[0].disk[1].alias
+ *
+ * virtbind/_typed_views.py interprets the generated tables. */
+
+typedef struct vwNode vwNode;
+typedef struct {
+    char *key;      /* name suffix ("rd.reqs") */
+    char *attr;
+    vbTypedParamType type;
+} vwScalar;
+typedef struct {
+    char *prefix;   /* "" (the node's own items), "vcpu." ... */
+    char *attr;     /* "items", "vcpu" */
+    vwNode *node;
+} vwChild;
+struct vwNode {
+    char *cls;
+    char *path;     /* "block.<N>" for the docstring */
+    vwScalar *sc;
+    size_t nsc, capsc;
+    vwChild *ch;
+    size_t nch, capch;
+};
+
+static vwNode *vwNew(const char *cls, const char *path)
 {
-    const char *dot = strchr(key, '.');
-    *group = vbStrndup(key, dot ? (size_t)(dot - key) : strlen(key));
-    const char *after = dot ? dot + 1 : "";
-    const char *pct = strstr(after, "%u");
-    if (!pct) {
-        *mid = NULL;
-        *rest = vbStrdup(after);
-        return;
-    }
-    size_t ml = (size_t)(pct - after);
-    *mid = vbStrndup(after, ml && after[ml - 1] == '.' ? ml - 1 : ml);
-    *rest = vbStrdup(pct[2] == '.' ? pct + 3 : pct + 2);
+    vwNode *n = vbAlloc(sizeof(*n));
+    n->cls = vbStrdup(cls);
+    n->path = vbStrdup(path);
+    return n;
 }
 
-/* The grouped view of domain stats records: rec.state.reason,
- * rec.block[0].rd_reqs, rec.dirtyrate.vcpu[1].megabytes_per_second. */
-static void emitStatsGroups(vbBuf *py, vbBuf *pyi, const tyGroup *tg)
+static void vwFree(vwNode *n)
 {
-    /* distinct groups, in field order (fields are sorted by attribute) */
-    char **groups = vbAlloc((tg->nfields + 1) * sizeof(char *));
-    size_t ng = 0;
-    for (size_t k = 0; k < tg->nfields; k++) {
-        char *g, *mid, *rest;
-        splitKey(tg->fields[k].key, &g, &mid, &rest);
-        bool seen = false;
-        for (size_t i = 0; i < ng && !seen; i++)
-            seen = strcmp(groups[i], g) == 0;
-        if (!seen)
-            groups[ng++] = g;
-        else
-            free(g);
-        free(mid);
-        free(rest);
+    for (size_t i = 0; i < n->nsc; i++) {
+        free(n->sc[i].key);
+        free(n->sc[i].attr);
     }
-    vbBuf rec = {0}, recpyi = {0};
-    vbBufAdd(&rec, "\n\n_STATS_GROUPS = (\n");
-    for (size_t gi = 0; gi < ng; gi++) {
-        const char *gname = groups[gi];
-        char *cap = capWord(gname);
-        char *gcls = vbPrintf("DomainStats%s", cap);
-        /* item classes: one per distinct mid */
-        char **mids = vbAlloc((tg->nfields + 1) * sizeof(char *));
-        size_t nm = 0;
-        vbBuf scal = {0}, scalpyi = {0}, slots = {0};
-        for (size_t k = 0; k < tg->nfields; k++) {
-            char *g, *mid, *rest;
-            splitKey(tg->fields[k].key, &g, &mid, &rest);
-            if (strcmp(g, gname) == 0) {
-                if (!mid) {
-                    char *a = attrName(rest);
-                    vbBufPrintf(&scal, "(\"%s\", \"%s\"), ", a, tg->fields[k].attr);
-                    vbBufPrintf(&slots, "\"%s\", ", a);
-                    vbBufPrintf(&scalpyi, "    %s: Optional[%s]\n", a, pyType(tg->fields[k].type));
-                    free(a);
-                } else {
-                    bool seen = false;
-                    for (size_t i = 0; i < nm && !seen; i++)
-                        seen = strcmp(mids[i], mid) == 0;
-                    if (!seen)
-                        mids[nm++] = vbStrdup(mid);
-                }
-            }
-            free(g);
-            free(mid);
-            free(rest);
+    for (size_t i = 0; i < n->nch; i++) {
+        free(n->ch[i].prefix);
+        free(n->ch[i].attr);
+        vwFree(n->ch[i].node);
+    }
+    free(n->sc);
+    free(n->ch);
+    free(n->cls);
+    free(n->path);
+    free(n);
+}
+
+static bool vwAttrUsed(const vwNode *n, const char *attr)
+{
+    for (size_t i = 0; i < n->nsc; i++)
+        if (strcmp(n->sc[i].attr, attr) == 0)
+            return true;
+    for (size_t i = 0; i < n->nch; i++)
+        if (strcmp(n->ch[i].attr, attr) == 0)
+            return true;
+    return false;
+}
+
+static char *vwUniqueAttr(const vwNode *n, char *attr)
+{
+    for (int k = 2; vwAttrUsed(n, attr); k++) {
+        char *r = vbPrintf("%s_%d", attr, k);
+        free(attr);
+        attr = r;
+    }
+    return attr;
+}
+
+/* REST is what follows the node's own path ("%u.rd.reqs", "count") */
+static void vwInsert(vwNode *n, const char *rest, vbTypedParamType type)
+{
+    const char *pct = strstr(rest, "%u");
+    if (!pct || (pct[2] != '.' && pct[2] != '\0') || pct[2] == '\0') {
+        if (pct)
+            return;   /* a name ending in its index: not a record */
+        for (size_t i = 0; i < n->nsc; i++)
+            if (strcmp(n->sc[i].key, rest) == 0)
+                return;
+        char *attr = vwUniqueAttr(n, attrName(rest));
+        vwScalar *s = VB_PUSH(n->sc, n->nsc, n->capsc);
+        s->key = vbStrdup(rest);
+        s->attr = attr;
+        s->type = type;
+        return;
+    }
+    char *prefix = vbStrndup(rest, (size_t)(pct - rest));
+    vwChild *c = NULL;
+    for (size_t i = 0; i < n->nch && !c; i++)
+        if (strcmp(n->ch[i].prefix, prefix) == 0)
+            c = &n->ch[i];
+    if (!c) {
+        char *base = *prefix ? vbStrndup(prefix, strlen(prefix) - 1) : vbStrdup("items");
+        char *attr = vwUniqueAttr(n, attrName(base));
+        char *cap = *prefix ? capWord(base) : vbStrdup("Item");
+        char *cls = vbPrintf("%s%s", n->cls, cap);
+        char *path = vbPrintf("%s%s%s.<N>", n->path, *n->path ? "." : "", base);
+        if (!*prefix) {
+            free(path);
+            path = vbPrintf("%s.<N>", n->path);
         }
-        vbBuf idx = {0}, idxpyi = {0};
-        for (size_t mi = 0; mi < nm; mi++) {
-            char *mcap = *mids[mi] ? capWord(mids[mi]) : vbStrdup("Item");
-            char *icls = vbPrintf("%s%s", gcls, mcap);
-            const char *dattr = *mids[mi] ? mids[mi] : "items";
-            vbBuf ifields = {0}, islots = {0}, ipyi = {0};
-            for (size_t k = 0; k < tg->nfields; k++) {
-                char *g, *mid, *rest;
-                splitKey(tg->fields[k].key, &g, &mid, &rest);
-                if (strcmp(g, gname) == 0 && mid && strcmp(mid, mids[mi]) == 0) {
-                    char *a = attrName(rest);
-                    vbBufPrintf(&ifields, "(\"%s\", \"%s\"), ", a, tg->fields[k].attr);
-                    vbBufPrintf(&islots, "\"%s\", ", a);
-                    vbBufPrintf(&ipyi, "    %s: Optional[%s]\n", a, pyType(tg->fields[k].type));
-                    free(a);
-                }
-                free(g);
-                free(mid);
-                free(rest);
-            }
-            vbBufPrintf(py, "\n\nclass %s(_StatsView):\n    \"\"\"%s.%s<N>.* of a domain stats record.\"\"\"\n\n"
-                            "    __slots__ = (%s)\n    _SCALARS = (%s)\n",
-                        icls, gname, *mids[mi] ? mids[mi] : "", islots.s ? islots.s : "",
-                        ifields.s ? ifields.s : "");
-            vbBufPrintf(pyi, "\nclass %s:\n%s", icls, ipyi.s ? ipyi.s : "    pass\n");
-            vbBufPrintf(&idx, "(\"%s\", %s, %s._SCALARS), ", dattr, icls, icls);
-            vbBufPrintf(&slots, "\"%s\", ", dattr);
-            vbBufPrintf(&idxpyi, "    %s: dict[int, %s]\n", dattr, icls);
-            if (!*mids[mi])
-                vbBufPrintf(&idxpyi, "    def __getitem__(self, index: int) -> %s: ...\n"
-                                     "    def __len__(self) -> int: ...\n", icls);
-            vbBufClear(&ifields);
-            vbBufClear(&islots);
-            vbBufClear(&ipyi);
-            free(icls);
-            free(mcap);
-        }
-        vbBufPrintf(py, "\n\nclass %s(_StatsView):\n    \"\"\"%s.* of a domain stats record.\"\"\"\n\n"
-                        "    __slots__ = (%s)\n    _SCALARS = (%s)\n    _INDEXED = (%s)\n",
-                    gcls, gname, slots.s ? slots.s : "", scal.s ? scal.s : "", idx.s ? idx.s : "");
-        bool items = false;
-        for (size_t mi = 0; mi < nm; mi++)
-            items = items || !*mids[mi];
-        if (items)
-            vbBufAdd(py, "\n    def __getitem__(self, index):\n        return self.items[index]\n\n"
-                         "    def __len__(self):\n        return len(self.items)\n");
-        vbBufPrintf(pyi, "\nclass %s:\n%s%s", gcls, scalpyi.s ? scalpyi.s : "",
-                    idxpyi.s ? idxpyi.s : "");
-        vbBufPrintf(&rec, "    (\"%s\", %s),\n", gname, gcls);
-        vbBufPrintf(&recpyi, "    %s: Optional[%s]\n", gname, gcls);
-        for (size_t mi = 0; mi < nm; mi++)
-            free(mids[mi]);
-        free(mids);
-        vbBufClear(&scal);
-        vbBufClear(&scalpyi);
-        vbBufClear(&slots);
-        vbBufClear(&idx);
-        vbBufClear(&idxpyi);
-        free(gcls);
+        c = VB_PUSH(n->ch, n->nch, n->capch);
+        c->prefix = prefix;
+        c->attr = attr;
+        c->node = vwNew(cls, path);
+        free(base);
         free(cap);
+        free(cls);
+        free(path);
+    } else {
+        free(prefix);
     }
-    vbBufAdd(&rec, ")\n\n\nclass DomainStatsRecord:\n"
-                   "    \"\"\"One domain's statistics: the domain, the flat DomainStatsParams\n"
-                   "    and a view per stats group (None when the record has none of it):\n"
-                   "    rec.state.state, rec.cpu.time, rec.vcpu[0].time, rec.block[1].rd_reqs.\"\"\"\n\n"
-                   "    __slots__ = (\"domain\", \"stats\"");
-    for (size_t gi = 0; gi < ng; gi++)
-        vbBufPrintf(&rec, ", \"%s\"", groups[gi]);
-    vbBufAdd(&rec, ")\n\n    def __init__(self, domain, stats):\n"
-                   "        self.domain = domain\n        self.stats = stats\n"
-                   "        for name, cls in _STATS_GROUPS:\n"
-                   "            setattr(self, name, _stats_view(cls, stats))\n\n"
-                   "    def __repr__(self):\n"
-                   "        return \"DomainStatsRecord(%r, %r)\" % (self.domain, self.stats)\n");
-    vbBufAdd(py, rec.s);
-    vbBufPrintf(pyi, "\nclass DomainStatsRecord:\n    domain: virDomain\n    stats: DomainStatsParams\n%s"
-                     "    def __init__(self, domain: virDomain, stats: DomainStatsParams) -> None: ...\n",
-                recpyi.s ? recpyi.s : "");
-    vbBufClear(&rec);
-    vbBufClear(&recpyi);
-    for (size_t i = 0; i < ng; i++)
-        free(groups[i]);
-    free(groups);
+    vwInsert(c->node, pct + 3, type);
+}
+
+static int cmpScalar(const void *a, const void *b)
+{
+    return strcmp(((const vwScalar *)a)->attr, ((const vwScalar *)b)->attr);
+}
+
+static int cmpChild(const void *a, const void *b)
+{
+    return strcmp(((const vwChild *)a)->attr, ((const vwChild *)b)->attr);
+}
+
+static const char *pyTypeObj(vbTypedParamType t)
+{
+    return pyType(t);   /* int, float, bool, str: also the runtime type objects */
+}
+
+/* the classes of node N and below, children first */
+static void vwEmit(vbBuf *py, vbBuf *pyi, vwNode *n, const char *record)
+{
+    qsort(n->sc, n->nsc, sizeof(*n->sc), cmpScalar);
+    qsort(n->ch, n->nch, sizeof(*n->ch), cmpChild);
+    bool list = false;
+    for (size_t i = 0; i < n->nch; i++) {
+        vwEmit(py, pyi, n->ch[i].node, record);
+        list = list || !*n->ch[i].prefix;
+    }
+    vbBufPrintf(py, "\n\nclass %s(_views.%s):\n    \"\"\"%s.* of a %s.\"\"\"\n\n    __slots__ = (",
+                n->cls, list ? "ListView" : "View", n->path, record);
+    for (size_t i = 0; i < n->nsc; i++)
+        vbBufPrintf(py, "\"%s\", ", n->sc[i].attr);
+    for (size_t i = 0; i < n->nch; i++)
+        vbBufPrintf(py, "\"%s\", ", n->ch[i].attr);
+    vbBufAdd(py, ")\n    _SCALARS = {");
+    for (size_t i = 0; i < n->nsc; i++) {
+        vbBufPrintf(py, "%s", i ? ", " : "");
+        pyStr(py, n->sc[i].key);
+        vbBufPrintf(py, ": (\"%s\", %s)", n->sc[i].attr, pyTypeObj(n->sc[i].type));
+    }
+    vbBufAdd(py, "}\n    _INDEXED = (");
+    for (size_t i = 0; i < n->nch; i++) {
+        vbBufAdd(py, "(");
+        pyStr(py, n->ch[i].prefix);
+        vbBufPrintf(py, ", \"%s\", %s), ", n->ch[i].attr, n->ch[i].node->cls);
+    }
+    vbBufAdd(py, ")\n");
+
+    vbBufPrintf(pyi, "\nclass %s(_View):\n", n->cls);
+    for (size_t i = 0; i < n->nsc; i++)
+        vbBufPrintf(pyi, "    %s: Optional[%s]\n", n->sc[i].attr, pyType(n->sc[i].type));
+    for (size_t i = 0; i < n->nch; i++) {
+        vbBufPrintf(pyi, "    %s: dict[int, %s]\n", n->ch[i].attr, n->ch[i].node->cls);
+        if (!*n->ch[i].prefix)
+            vbBufPrintf(pyi, "    def __getitem__(self, index: int) -> %s: ...\n"
+                             "    def __len__(self) -> int: ...\n"
+                             "    def __iter__(self) -> Iterator[%s]: ...\n",
+                        n->ch[i].node->cls, n->ch[i].node->cls);
+    }
+    if (!n->nsc && !n->nch)
+        vbBufAdd(pyi, "    pass\n");
+}
+
+/* The record view of a prose group TG (fields with up to two indexes):
+ * class <Group>Record.  Returns the class name (caller frees), or NULL when
+ * the group has no dotted names (nothing to group: the flat class does). */
+static char *emitRecordView(vbBuf *py, vbBuf *pyi, const tpGroup *tg, const char *flatcls,
+                            bool stats)
+{
+    bool dotted = false;
+    for (size_t k = 0; k < tg->nfields; k++)
+        dotted = dotted || strchr(tg->fields[k].mc->string, '.');
+    if (!dotted)
+        return NULL;
+    const char *gname = tg->g->name;
+    char *rcls = vbPrintf("%sRecord", gname);
+    vwNode *root = vwNew(rcls, "");
+    /* first segments become groups, undotted names root scalars */
+    for (size_t k = 0; k < tg->nfields; k++) {
+        const char *key = tg->fields[k].mc->string;
+        const char *dot = strchr(key, '.');
+        if (!dot) {
+            vwInsert(root, key, tg->fields[k].mc->tp_type);
+            continue;
+        }
+        char *seg = vbStrndup(key, (size_t)(dot - key));
+        vwChild *c = NULL;
+        for (size_t i = 0; i < root->nch && !c; i++)
+            if (strcmp(root->ch[i].prefix, seg) == 0)
+                c = &root->ch[i];
+        if (!c) {
+            char *cap = capWord(seg);
+            char *cls = vbPrintf("%s%s", gname, cap);
+            char *attr = vwUniqueAttr(root, attrName(seg));
+            c = VB_PUSH(root->ch, root->nch, root->capch);
+            c->prefix = vbStrdup(seg);
+            c->attr = attr;
+            c->node = vwNew(cls, seg);
+            free(cap);
+            free(cls);
+        }
+        vwInsert(c->node, dot + 1, tg->fields[k].mc->tp_type);
+        free(seg);
+    }
+    qsort(root->sc, root->nsc, sizeof(*root->sc), cmpScalar);
+    qsort(root->ch, root->nch, sizeof(*root->ch), cmpChild);
+    for (size_t i = 0; i < root->nch; i++)
+        vwEmit(py, pyi, root->ch[i].node, rcls);
+
+    vbBufPrintf(py, "\n\nclass %s(_views.Record):\n", rcls);
+    if (stats)
+        vbBufPrintf(py, "    \"\"\"One domain's statistics (virConnectGetAllDomainStats,\n"
+                        "    virDomainListGetStats): the domain, one attribute per stats group\n"
+                        "    (None when the record has none of it), built on first access:\n"
+                        "    rec.state.state, rec.cpu.time, rec.vcpu[0].time, rec.block[1].rd_reqs;\n"
+                        "    rec.extra has the fields no table describes, rec.stats the flat\n"
+                        "    %s, rec.to_dict() the dict form.\"\"\"\n\n", flatcls);
+    else
+        vbBufPrintf(py, "    \"\"\"The fields documented in the text of %s, grouped: one\n"
+                        "    attribute per group (None when absent), indexed sub-records as\n"
+                        "    dict[int, ...] (built on first access); .extra, .params (the flat\n"
+                        "    %s), .to_dict().\"\"\"\n\n", tg->g->apis[0], flatcls);
+    vbBufPrintf(py, "    __slots__ = (%s", stats ? "\"domain\", " : "");
+    for (size_t i = 0; i < root->nsc; i++)
+        vbBufPrintf(py, "\"%s\", ", root->sc[i].attr);
+    for (size_t i = 0; i < root->nch; i++)
+        vbBufPrintf(py, "\"%s\", ", root->ch[i].attr);
+    vbBufAdd(py, ")\n    _GROUPS = {");
+    for (size_t i = 0; i < root->nch; i++)
+        vbBufPrintf(py, "%s\"%s\": (\"%s\", %s)", i ? ", " : "", root->ch[i].prefix, root->ch[i].attr,
+                    root->ch[i].node->cls);
+    vbBufAdd(py, "}\n    _ROOT = {");
+    for (size_t i = 0; i < root->nsc; i++)
+        vbBufPrintf(py, "%s\"%s\": (\"%s\", %s)", i ? ", " : "", root->sc[i].key, root->sc[i].attr,
+                    pyTypeObj(root->sc[i].type));
+    vbBufAdd(py, "}\n    _BY_ATTR = {");
+    for (size_t i = 0; i < root->nch; i++)
+        vbBufPrintf(py, "%s\"%s\": \"%s\"", i ? ", " : "", root->ch[i].attr, root->ch[i].prefix);
+    vbBufPrintf(py, "}\n    _PARAMS = %s\n", flatcls);
+    if (stats)
+        vbBufPrintf(py, "\n    def __init__(self, domain, stats):\n"
+                        "        self.domain = domain\n"
+                        "        self._raw = stats.to_dict() if isinstance(stats, TypedParams) else stats\n\n"
+                        "    @property\n"
+                        "    def stats(self):\n"
+                        "        \"\"\"The record as the flat %s.\"\"\"\n"
+                        "        return self.params\n",
+                    flatcls);
+    else
+        vbBufPrintf(py, "\n    def __init__(self, params):\n"
+                        "        self._raw = params.to_dict() if isinstance(params, TypedParams) else params\n");
+
+    vbBufPrintf(pyi, "\nclass %s(_Record):\n", rcls);
+    if (stats)
+        vbBufAdd(pyi, "    domain: virDomain\n");
+    for (size_t i = 0; i < root->nsc; i++)
+        vbBufPrintf(pyi, "    %s: Optional[%s]\n", root->sc[i].attr, pyType(root->sc[i].type));
+    for (size_t i = 0; i < root->nch; i++)
+        vbBufPrintf(pyi, "    %s: Optional[%s]\n", root->ch[i].attr, root->ch[i].node->cls);
+    vbBufPrintf(pyi, "    @property\n    def params(self) -> %s: ...\n", flatcls);
+    if (stats)
+        vbBufPrintf(pyi, "    @property\n    def stats(self) -> %s: ...\n"
+                         "    def __init__(self, domain: virDomain, stats: Union[dict[str, _TPValue], %s]) -> None: ...\n",
+                    flatcls, flatcls);
+    else
+        vbBufPrintf(pyi, "    def __init__(self, params: Union[dict[str, _TPValue], %s]) -> None: ...\n",
+                    flatcls);
+    vwFree(root);
+    return rcls;
 }
 
 /* Registrations whose callback receives the typed class instead of the dict
@@ -840,25 +1034,140 @@ static void emitTypedEvents(vbBuf *py, vbBuf *pyi, vbBuf *all, const vbModel *m,
     }
 }
 
+/* a method of the binding itself has this name (virDomain.migrate3): the
+ * typed helper stays a module function only */
+static bool bindingHas(const vbModel *m, const vbPyStubFn *fns, int host, const char *name)
+{
+    for (size_t i = 0; i < m->nfunctions; i++)
+        if (fns[i].bound && fns[i].host == host && fns[i].pyname && strcmp(fns[i].pyname, name) == 0)
+            return true;
+    return false;
+}
+
+/* everything the module, the method table and the class stubs need */
+typedef struct {
+    tpGroup *prose, *prose2;   /* prose groups: flat (one index) and for the views (two) */
+    size_t nprose, nprose2;
+    tyGroup *gs;
+    size_t ng;
+    tyHelper *hs;
+    size_t nh;
+} tyState;
+
+static void tyBuild(tyState *st, const vbModel *m, const vbPyStubFn *fns)
+{
+    memset(st, 0, sizeof(*st));
+    st->prose = proseGroups(m, 1, &st->nprose);
+    st->prose2 = proseGroups(m, 2, &st->nprose2);
+    st->gs = buildGroups(m, st->prose, st->nprose, &st->ng);
+    st->nh = collectHelpers(m, fns, st->gs, st->ng, &st->hs);
+}
+
+static void tyFree(tyState *st)
+{
+    for (size_t i = 0; i < st->nh; i++)
+        free(st->hs[i].name);
+    free(st->hs);
+    for (size_t i = 0; i < st->ng; i++) {
+        for (size_t k = 0; k < st->gs[i].nfields; k++)
+            free(st->gs[i].fields[k].attr);
+        free(st->gs[i].fields);
+        free(st->gs[i].cls);
+        free(st->gs[i].record);
+    }
+    free(st->gs);
+    proseGroupsFree(st->prose, st->nprose);
+    proseGroupsFree(st->prose2, st->nprose2);
+}
+
+/* the record view class name a prose group gets (NULL: none) */
+static void tyViews(tyState *st, vbBuf *py, vbBuf *pyi)
+{
+    for (size_t i = 0; i < st->ng; i++) {
+        tyGroup *tg = &st->gs[i];
+        if (!tg->prose)
+            continue;
+        const tpGroup *wide = NULL;
+        for (size_t k = 0; k < st->nprose2; k++)
+            if (strcmp(st->prose2[k].g->name, tg->g->name) == 0)
+                wide = &st->prose2[k];
+        if (!wide)
+            continue;
+        vbBuf dpy = {0}, dpyi = {0};
+        tg->record = emitRecordView(py ? py : &dpy, pyi ? pyi : &dpyi, wide, tg->cls,
+                                    strcmp(tg->g->name, "DomainStats") == 0);
+        vbBufClear(&dpy);
+        vbBufClear(&dpyi);
+    }
+}
+
+/* one name per typed-parameter API: <API without "vir">Params */
+static void tyApiAliases(const tyState *st, vbBuf *py, vbBuf *pyi, vbBuf *all)
+{
+    char **lines = NULL;
+    size_t n = 0, cap = 0;
+    for (size_t i = 0; i < st->ng; i++) {
+        const vbTypedParamGroup *g = st->gs[i].g;
+        for (size_t k = 0; k < g->napis; k++) {
+            const char *api = g->apis[k];
+            bool seen = false;
+            for (size_t j = 0; j < n && !seen; j++)
+                seen = strncmp(lines[j], api, strlen(api)) == 0 && lines[j][strlen(api)] == '\t';
+            if (!seen)
+                *VB_PUSH(lines, n, cap) = vbPrintf("%s\t%s", api, st->gs[i].cls);
+        }
+    }
+    qsort(lines, n, sizeof(char *), cmpStrP);
+    vbBufAdd(py, "\n\n# ------------------------------------------------ struct type per API\n"
+                 "# <API without \"vir\">Params names the class of the API's fields (its\n"
+                 "# group's class), like libvirtbind's virtbind<API>Params typedefs.\n\n");
+    vbBufAdd(pyi, "\n");
+    vbBuf table = {0};
+    vbBufAdd(&table, "API_PARAMS = {\n");
+    for (size_t i = 0; i < n; i++) {
+        char *tab = strchr(lines[i], '\t');
+        *tab = '\0';
+        const char *api = lines[i], *cls = tab + 1;
+        char *name = vbPrintf("%sParams", vbStartsWith(api, "vir") ? api + 3 : api);
+        if (strcmp(name, cls) != 0) {
+            vbBufPrintf(py, "%s = %s\n", name, cls);
+            vbBufPrintf(pyi, "%s = %s\n", name, cls);
+            vbBufPrintf(all, "    \"%s\",\n", name);
+        }
+        vbBufPrintf(&table, "    \"%s\": %s,\n", api, name);
+        free(name);
+        free(lines[i]);
+    }
+    free(lines);
+    vbBufAdd(&table, "}\n");
+    vbBufPrintf(py, "\n# every typed-parameter API of this module -> its class\n%s", table.s);
+    vbBufAdd(pyi, "API_PARAMS: dict[str, type[TypedParams]]\n");
+    vbBufAdd(all, "    \"API_PARAMS\",\n");
+    vbBufClear(&table);
+}
+
 void vbPyTypedModule(const vbModel *m, const vbPyStubFn *fns, vbBuf *py, vbBuf *pyi)
 {
-    tpGroup stats = {0};
-    bool have_stats = false;
-    size_t ng = 0;
-    tyGroup *gs = buildGroups(m, &stats, &have_stats, &ng);
-    tyHelper *hs = NULL;
-    size_t nh = collectHelpers(m, fns, gs, ng, &hs);
+    tyState st;
+    tyBuild(&st, m, fns);
+    tyGroup *gs = st.gs;
+    size_t ng = st.ng;
+    tyHelper *hs = st.hs;
+    size_t nh = st.nh;
 
     vbPyStubHeader(m, py, "virtbind/typed.py",
                    "typed-parameter classes and\n# typed helpers over the dict-form methods.");
-    vbBufAdd(py, "\"\"\"Typed parameters for virtbind (docs/typing.md).\n\n"
+    vbBufAdd(py, "\"\"\"Typed parameters for virtbind (docs/typedparams.md, docs/typing.md).\n\n"
                  "One class per typed-parameter group (libvirtbind's C struct names without\n"
                  "the `virtbind` prefix): an attribute per documented field, None when unset;\n"
                  "repeatable fields are list[str], indexed fields (cputune.vcpupin%u) are\n"
                  "dict[int, str]; `extra` keeps unknown fields.  Assigning a value of the\n"
                  "wrong type raises TypeError naming the field and the expected type.\n"
                  "to_dict() / from_dict() convert from and to libvirt-python's dicts.\n"
-                 "The functions take the object first: get_block_io_tune(dom, \"vda\").\n"
+                 "Record views (DomainStatsRecord, DomainGuestInfoRecord) group the fields\n"
+                 "of the prose-documented APIs into typed sub-records, lazily.\n"
+                 "The functions take the object first: get_block_io_tune(dom, \"vda\"); they\n"
+                 "are also methods of the binding's classes (dom.get_block_io_tune(\"vda\")).\n"
                  "\"\"\"\n");
     vbBufAdd(py, typedRuntime);
     vbPyStubHeader(m, pyi, "virtbind/typed.pyi", "types of virtbind.typed.");
@@ -866,7 +1175,7 @@ void vbPyTypedModule(const vbModel *m, const vbPyStubFn *fns, vbBuf *py, vbBuf *
 
     /* __all__ (completed at the end) */
     vbBuf all = {0};
-    vbBufAdd(&all, "\n\n__all__ = [\n    \"DomainStatsRecord\",\n    \"TypedParams\",\n    \"attach\",\n");
+    vbBufAdd(&all, "\n\n__all__ = [\n    \"TypedParams\",\n    \"attach\",\n");
     for (size_t i = 0; i < ng; i++)
         vbBufPrintf(&all, "    \"%s\",\n", gs[i].cls);
     for (size_t i = 0; i < nh; i++)
@@ -907,65 +1216,128 @@ void vbPyTypedModule(const vbModel *m, const vbPyStubFn *fns, vbBuf *py, vbBuf *
         }
     }
 
+    vbBufAdd(py, "\n\n# ------------------------------------------------------ record views\n");
+    tyViews(&st, py, pyi);
     for (size_t i = 0; i < ng; i++)
-        if (strcmp(gs[i].cls, "DomainStatsParams") == 0)
-            emitStatsGroups(py, pyi, &gs[i]);
+        if (gs[i].record)
+            vbBufPrintf(&all, "    \"%s\",\n", gs[i].record);
+    tyApiAliases(&st, py, pyi, &all);
+
     vbBufAdd(py, "\n\n# ---------------------------------------------------------- helpers\n");
     vbBufAdd(pyi, "\n");
     for (size_t i = 0; i < nh; i++)
-        emitHelper(py, pyi, m, &hs[i]);
+        emitHelper(py, pyi, NULL, NULL, m, &hs[i]);
 
     vbBufAdd(py, "\n\n# ---------------------------------------------------- typed events\n");
     emitTypedEvents(py, pyi, &all, m, fns, gs, ng);
 
-    /* the helpers as methods, for attach() */
+    /* the helpers as methods of the binding's classes */
     vbBufAdd(py, "\n\n_METHODS = {\n");
     vbBufAdd(pyi, "\ndef attach() -> bool: ...\n");
     for (size_t c = 0; c < m->nclasses; c++) {
         bool any = false;
         for (size_t i = 0; i < nh; i++) {
-            if (hs[i].s->host != (int)c)
+            if (hs[i].s->host != (int)c || bindingHas(m, fns, (int)c, hs[i].name))
                 continue;
             if (!any)
-                vbBufPrintf(py, "    \"%s\": [\n", m->classes[c].name);
+                vbBufPrintf(py, "    \"%s\": (\n", m->classes[c].name);
             any = true;
             vbBufPrintf(py, "        \"%s\",\n", hs[i].name);
         }
         if (any)
-            vbBufAdd(py, "    ],\n");
+            vbBufAdd(py, "    ),\n");
     }
     vbBufAdd(py, "}\n\n\n"
                  "def attach():\n"
                  "    \"\"\"Make the helpers methods of the binding's classes\n"
-                 "    (dom.get_block_io_tune(\"vda\")).  False when the classes do not\n"
-                 "    accept new attributes (static extension types).\"\"\"\n"
+                 "    (dom.get_block_io_tune(\"vda\")), through virtbind._virtbind._add_method;\n"
+                 "    replaces the lazy stand-ins virtbind/_typed_methods.py installs at\n"
+                 "    `import virtbind`, never a method of the binding itself.  Runs when\n"
+                 "    this module is imported; returns False when the binding cannot take\n"
+                 "    methods.\"\"\"\n"
                  "    import virtbind\n"
-                 "    try:\n"
-                 "        for cls, names in sorted(_METHODS.items()):\n"
-                 "            for name in names:\n"
-                 "                setattr(getattr(virtbind, cls), name, globals()[name])\n"
-                 "    except TypeError:\n"
+                 "    add = getattr(virtbind._virtbind, \"_add_method\", None)\n"
+                 "    if add is None:\n"
                  "        return False\n"
-                 "    return True\n");
+                 "    for cls_name, names in sorted(_METHODS.items()):\n"
+                 "        cls = getattr(virtbind._virtbind, cls_name)\n"
+                 "        for name in names:\n"
+                 "            cur = cls.__dict__.get(name)\n"
+                 "            if cur is not None and not getattr(cur, \"_virtbind_typed\", False):\n"
+                 "                continue   # the binding's own method wins\n"
+                 "            func = globals()[name]\n"
+                 "            func._virtbind_typed = True\n"
+                 "            add(cls, name, func)\n"
+                 "    return True\n\n\n"
+                 "attach()\n");
     vbBufAdd(&all, "]\n");
     vbBufAdd(py, all.s);
     vbBufClear(&all);
+    tyFree(&st);
+}
 
-    for (size_t i = 0; i < nh; i++)
-        free(hs[i].name);
-    free(hs);
-    for (size_t i = 0; i < ng; i++) {
-        for (size_t k = 0; k < gs[i].nfields; k++)
-            free(gs[i].fields[k].attr);
-        free(gs[i].fields);
-        free(gs[i].cls);
+void vbPyTypedMethodsModule(const vbModel *m, const vbPyStubFn *fns, vbBuf *py)
+{
+    tyState st;
+    tyBuild(&st, m, fns);
+    vbPyStubHeader(m, py, "virtbind/_typed_methods.py",
+                   "the typed helpers' names per class,\n"
+                   "# installed as lazy methods at `import virtbind`.");
+    vbBufAdd(py, "\"\"\"Lazy typed methods (docs/typedparams.md): `import virtbind` installs a\n"
+                 "small stand-in per typed helper on its class (dom.get_block_io_tune) that\n"
+                 "imports virtbind.typed on first call; importing virtbind.typed replaces the\n"
+                 "stand-ins with the helpers themselves.  Keeps `import virtbind` cheap.\"\"\"\n\n"
+                 "METHODS = {\n");
+    for (size_t c = 0; c < m->nclasses; c++) {
+        bool any = false;
+        for (size_t i = 0; i < st.nh; i++) {
+            if (st.hs[i].s->host != (int)c || bindingHas(m, fns, (int)c, st.hs[i].name))
+                continue;
+            if (!any)
+                vbBufPrintf(py, "    \"%s\": (\n", m->classes[c].name);
+            any = true;
+            vbBufPrintf(py, "        \"%s\",\n", st.hs[i].name);
+        }
+        if (any)
+            vbBufAdd(py, "    ),\n");
     }
-    free(gs);
-    if (have_stats) {
-        vbCShimStatsGroupFree(&stats);
-        for (size_t k = 0; k < stats.nfields; k++)
-            free(stats.fields[k].member);
-        free(stats.fields);
-        free(stats.ctype);
+    vbBufAdd(py, "}\n");
+    tyViews(&st, NULL, NULL);
+    vbBuf dpy = {0}, dpyi = {0};
+    for (size_t i = 0; i < st.nh; i++)
+        if (!bindingHas(m, fns, st.hs[i].s->host, st.hs[i].name))
+            emitHelper(&dpy, &dpyi, NULL, py, m, &st.hs[i]);
+    vbBufClear(&dpy);
+    vbBufClear(&dpyi);
+    vbBufAdd(py, "\n\n"
+                 "def install(binding):\n"
+                 "    \"\"\"Add the stand-ins to BINDING's classes (virtbind._virtbind).\"\"\"\n"
+                 "    add = getattr(binding, \"_add_method\", None)\n"
+                 "    if add is None:\n"
+                 "        return False\n"
+                 "    for cls_name, names in METHODS.items():\n"
+                 "        cls = getattr(binding, cls_name)\n"
+                 "        for name in names:\n"
+                 "            if name not in cls.__dict__:\n"
+                 "                func = globals()[name]\n"
+                 "                func._virtbind_typed = True\n"
+                 "                add(cls, name, func)\n"
+                 "    return True\n");
+    tyFree(&st);
+}
+
+void vbPyTypedClassStubs(const vbModel *m, const vbPyStubFn *fns, int cls, vbBuf *b)
+{
+    tyState st;
+    tyBuild(&st, m, fns);
+    tyViews(&st, NULL, NULL);
+    vbBuf dpy = {0}, dpyi = {0};
+    for (size_t i = 0; i < st.nh; i++) {
+        if (st.hs[i].s->host != cls || bindingHas(m, fns, cls, st.hs[i].name))
+            continue;
+        emitHelper(&dpy, &dpyi, b, NULL, m, &st.hs[i]);
     }
+    vbBufClear(&dpy);
+    vbBufClear(&dpyi);
+    tyFree(&st);
 }

@@ -27,6 +27,11 @@ from virtbind._virtbind import (  # noqa: F401
 from virtbind._macros import *  # noqa: F401,F403
 from virtbind import _macros
 
+# typed-parameter methods (dom.get_block_io_tune("vda"), conn.get_all_domain_stats()):
+# stand-ins that import virtbind.typed on first call (docs/typedparams.md)
+from virtbind import _typed_methods
+_typed_methods.install(_virtbind)
+
 # libvirt's default event loop in a daemon thread (docs/events.md)
 from virtbind._events import event_loop_running, event_loop_start, event_loop_stop  # noqa: F401
 
