@@ -385,6 +385,22 @@ static void vbWriteGroups(vbJson *j, const vbModel *m)
     free(order);
 }
 
+/* prose_types: already sorted by function, then name */
+static void vbWriteProseTypes(vbJson *j, const vbModel *m)
+{
+    vbJsonOpen(j, "prose_types", "[");
+    for (size_t i = 0; i < m->nprose_types; i++) {
+        const vbProseType *p = &m->prose_types[i];
+        vbJsonOpen(j, NULL, "{");
+        vbJsonStr(j, "function", p->fn);
+        vbJsonStr(j, "name", p->name);
+        vbJsonStr(j, "type", vbTypedParamTypeName(p->type));
+        vbJsonStr(j, "why", p->why);
+        vbJsonClose(j, "}");
+    }
+    vbJsonClose(j, "]");
+}
+
 static int vbEventCmp(const void *a, const void *b, void *m)
 {
     const vbModel *model = m;
@@ -449,6 +465,7 @@ int vbModelWriteIR(const vbModel *m, FILE *out)
     vbWriteTypedefs(&j, "typedefs", m->typedefs, m->ntypedefs);
     vbWriteTypedefs(&j, "variables", m->variables, m->nvariables);
     vbWriteGroups(&j, m);
+    vbWriteProseTypes(&j, m);
     vbWriteEvents(&j, m);
     vbBufAdd(&j.b, "\n}\n");
     size_t n = fwrite(j.b.s, 1, j.b.len, out);

@@ -675,7 +675,8 @@ int vbCShimTypedParams(const vbModel *m, vbBuf *h, vbBuf *c)
                 *VB_PUSH(apis, napis, capapis) = vbPrintf("%s\t%s", g->apis[k], gs[i].ctype);
         }
     }
-    qsort(apis, napis, sizeof(char *), cmpStrPtr);
+    if (napis)
+        qsort(apis, napis, sizeof(char *), cmpStrPtr);
     vbBufAdd(h, "/* ------------------------------------------------ struct type per API */\n\n"
                 "/* Every typed-parameter API (function or callback type) has its own struct\n"
                 " * type name, virtbind<API without \"vir\">Params: its group's struct. */\n");

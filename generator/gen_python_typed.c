@@ -813,8 +813,10 @@ static const char *pyTypeObj(vbTypedParamType t)
 /* the classes of node N and below, children first */
 static void vwEmit(vbBuf *py, vbBuf *pyi, vwNode *n, const char *record)
 {
-    qsort(n->sc, n->nsc, sizeof(*n->sc), cmpScalar);
-    qsort(n->ch, n->nch, sizeof(*n->ch), cmpChild);
+    if (n->nsc)
+        qsort(n->sc, n->nsc, sizeof(*n->sc), cmpScalar);
+    if (n->nch)
+        qsort(n->ch, n->nch, sizeof(*n->ch), cmpChild);
     bool list = false;
     for (size_t i = 0; i < n->nch; i++) {
         vwEmit(py, pyi, n->ch[i].node, record);
@@ -896,8 +898,10 @@ static char *emitRecordView(vbBuf *py, vbBuf *pyi, const tpGroup *tg, const char
         vwInsert(c->node, dot + 1, tg->fields[k].mc->tp_type);
         free(seg);
     }
-    qsort(root->sc, root->nsc, sizeof(*root->sc), cmpScalar);
-    qsort(root->ch, root->nch, sizeof(*root->ch), cmpChild);
+    if (root->nsc)
+        qsort(root->sc, root->nsc, sizeof(*root->sc), cmpScalar);
+    if (root->nch)
+        qsort(root->ch, root->nch, sizeof(*root->ch), cmpChild);
     for (size_t i = 0; i < root->nch; i++)
         vwEmit(py, pyi, root->ch[i].node, rcls);
 
@@ -934,7 +938,8 @@ static char *emitRecordView(vbBuf *py, vbBuf *pyi, const tpGroup *tg, const char
     if (stats)
         vbBufPrintf(py, "\n    def __init__(self, domain, stats):\n"
                         "        self.domain = domain\n"
-                        "        self._raw = stats.to_dict() if isinstance(stats, TypedParams) else stats\n\n"
+                        "        self._raw = stats.to_dict() if isinstance(stats, TypedParams) else stats\n"
+                        "        self._parts = None\n\n"
                         "    @property\n"
                         "    def stats(self):\n"
                         "        \"\"\"The record as the flat %s.\"\"\"\n"
@@ -942,7 +947,8 @@ static char *emitRecordView(vbBuf *py, vbBuf *pyi, const tpGroup *tg, const char
                     flatcls);
     else
         vbBufPrintf(py, "\n    def __init__(self, params):\n"
-                        "        self._raw = params.to_dict() if isinstance(params, TypedParams) else params\n");
+                        "        self._raw = params.to_dict() if isinstance(params, TypedParams) else params\n"
+                        "        self._parts = None\n");
 
     vbBufPrintf(pyi, "\nclass %s(_Record):\n", rcls);
     if (stats)
@@ -1117,7 +1123,8 @@ static void tyApiAliases(const tyState *st, vbBuf *py, vbBuf *pyi, vbBuf *all)
                 *VB_PUSH(lines, n, cap) = vbPrintf("%s\t%s", api, st->gs[i].cls);
         }
     }
-    qsort(lines, n, sizeof(char *), cmpStrP);
+    if (n)
+        qsort(lines, n, sizeof(char *), cmpStrP);
     vbBufAdd(py, "\n\n# ------------------------------------------------ struct type per API\n"
                  "# <API without \"vir\">Params names the class of the API's fields (its\n"
                  "# group's class), like libvirtbind's virtbind<API>Params typedefs.\n\n");

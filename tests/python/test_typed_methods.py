@@ -132,3 +132,22 @@ def test_stubs_type_the_methods(tmp_path):
     lines = sorted({int(l.split(":")[1]) for l in out.splitlines()
                     if l.startswith(str(bad)) and ": error:" in l})
     assert lines == [5, 6, 7, 8, 9], out
+
+
+def test_typed_methods_through_virtbind_aio(conn):
+    """virtbind.aio reaches the typed methods through its dynamic lookup: a
+    coroutine like every blocking method."""
+    import asyncio
+    import virtbind.aio as aio
+    import virtbind.typed as typed
+
+    async def main():
+        aconn = aio.wrap(conn)
+        recs = await aconn.get_all_domain_stats()
+        adom = await aconn.lookupByName("test")
+        tune = await adom.get_block_io_tune("vda")
+        return recs, tune
+
+    recs, tune = asyncio.run(main())
+    assert isinstance(recs[0], typed.DomainStatsRecord) and recs[0].state.state == 1
+    assert isinstance(tune, typed.DomainBlockIoTuneParams)

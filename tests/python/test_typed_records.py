@@ -117,13 +117,17 @@ def test_stats_live_match_dict_form(typed):
     import virtbind
     conn = virtbind.open("test:///default")
     try:
-        raw = conn.getAllDomainStats()
         for stats in (0, virtbind.VIR_DOMAIN_STATS_STATE):
+            raw = conn.getAllDomainStats(stats)
             recs = typed.get_all_domain_stats(conn, stats)
-            assert len(recs) == len(raw)
+            assert len(recs) == len(raw) >= 1
             for rec, (d, st) in zip(recs, raw):
                 assert rec.domain.name() == d.name() and rec.to_dict() == st and rec.extra == {}
                 assert rec.state.state == st["state.state"]
+                if rec.iothread is not None:   # other tests of this process add IOThreads
+                    assert rec.iothread.count == st["iothread.count"]
+                    for i, it in rec.iothread.items.items():
+                        assert it.poll_max_ns == st["iothread.%d.poll-max-ns" % i]
     finally:
         conn.close()
 

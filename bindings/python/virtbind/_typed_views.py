@@ -136,12 +136,12 @@ class Record:
 
     def __init__(self, raw):
         self._raw = raw
+        self._parts = None
 
     def _split(self):
-        try:
-            return self._parts
-        except AttributeError:
-            pass
+        parts = self._parts
+        if parts is not None:
+            return parts
         parts, xtra = {}, {}
         groups, root = self._GROUPS, self._ROOT
         for attr, _ in root.values():
