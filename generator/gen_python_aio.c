@@ -611,6 +611,8 @@ static void emitPyi(const vbModel *m, const vbPyStubFn *fns, const int *order, s
             free(names[k]);
         }
         free(names);
+        /* virtbind.typed's methods, attached at `import virtbind` (gen_python_typed.c) */
+        vbPyTypedClassStubs(m, fns, c, true, b);
         if (root) {
             /* the typed event registrations and their deregistrations, as on
              * virConnect (callbacks get plain objects), then the streams */

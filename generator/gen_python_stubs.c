@@ -937,7 +937,7 @@ static void emitInit(const stGen *g, vbBuf *b)
         }
         free(names);
         if (!g->admin)   /* typed helpers as methods: dom.get_block_io_tune (gen_python_typed.c) */
-            vbPyTypedClassStubs(m, g->fns, c, b);
+            vbPyTypedClassStubs(m, g->fns, c, false, b);
         vbBufAdd(b, "\n");
     }
     free(cls);

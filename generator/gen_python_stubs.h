@@ -44,8 +44,9 @@ void vbPyTypedModule(const vbModel *m, const vbPyStubFn *fns, vbBuf *py, vbBuf *
 /* virtbind/_typed_methods.py: the typed helpers per class, installed as lazy
  * methods by `import virtbind`. */
 void vbPyTypedMethodsModule(const vbModel *m, const vbPyStubFn *fns, vbBuf *py);
-/* the typed helpers of class CLS as method stubs (4-space indented lines) */
-void vbPyTypedClassStubs(const vbModel *m, const vbPyStubFn *fns, int cls, vbBuf *b);
+/* the typed helpers of class CLS as method stubs (4-space indented lines);
+ * ASYNC: as coroutines (virtbind.aio's wrapper classes, aio.pyi) */
+void vbPyTypedClassStubs(const vbModel *m, const vbPyStubFn *fns, int cls, bool async, vbBuf *b);
 /* Header comment lines ("# ...") naming the generator and the inputs. */
 void vbPyStubHeader(const vbModel *m, vbBuf *b, const char *file, const char *what);
 

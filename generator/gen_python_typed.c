@@ -1333,8 +1333,10 @@ void vbPyTypedMethodsModule(const vbModel *m, const vbPyStubFn *fns, vbBuf *py)
     tyFree(&st);
 }
 
-void vbPyTypedClassStubs(const vbModel *m, const vbPyStubFn *fns, int cls, vbBuf *b)
+void vbPyTypedClassStubs(const vbModel *m, const vbPyStubFn *fns, int cls, bool async, vbBuf *out)
 {
+    vbBuf tmp = {0};
+    vbBuf *b = async ? &tmp : out;
     tyState st;
     tyBuild(&st, m, fns);
     tyViews(&st, NULL, NULL);
@@ -1347,4 +1349,15 @@ void vbPyTypedClassStubs(const vbModel *m, const vbPyStubFn *fns, int cls, vbBuf
     vbBufClear(&dpy);
     vbBufClear(&dpyi);
     tyFree(&st);
+    if (async) {   /* virtbind.aio: the same methods as coroutines */
+        for (const char *p = tmp.s ? tmp.s : ""; *p;) {
+            const char *eol = strchr(p, '\n');
+            size_t len = eol ? (size_t)(eol - p) + 1 : strlen(p);
+            if (vbStartsWith(p, "    def "))
+                vbBufAdd(out, "    async def ");
+            vbBufAddN(out, vbStartsWith(p, "    def ") ? p + 8 : p, vbStartsWith(p, "    def ") ? len - 8 : len);
+            p += len;
+        }
+        vbBufClear(&tmp);
+    }
 }

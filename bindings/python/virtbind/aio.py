@@ -402,8 +402,6 @@ def _build(cname):
         if name.startswith("_"):
             continue
         attr = getattr(scls, name)
-        if getattr(attr, "_virtbind_typed", False):
-            continue                 # virtbind.typed's methods: through __getattr__
         if not callable(attr):
             ns[name] = attr          # class constants (streamBufSize)
         elif name in sync_names:
