@@ -28,7 +28,9 @@ STATS = {
     "block.1.threshold": 99,
     "dirtyrate.calc_status": 2, "dirtyrate.vcpu.1.megabytes_per_second": 3,
     "perf.cmt": 1,
-    "cpu.cache.monitor.count": 1, "cpu.cache.monitor.0.bank.0.id": 0,   # untyped / two indexes
+    "cpu.cache.monitor.count": 1, "cpu.cache.monitor.0.bank.0.id": 0,   # annotated / two indexes
+    "cpu.cache.monitor.0.bank.0.bytes": 4096, "cpu.cache.monitor.0.name": "m0",
+    "memory.bandwidth.monitor.1.node.0.bytes.local": 10, "dirtyrate.calc_mode": "dirty-ring",
     "vm.some.hypervisor.counter": 5,                                    # hypervisor-defined
     "block.01.rd.reqs": 9,                                              # not a canonical index
     "net.0.rx.bytes.future": 1,                                         # unknown field
@@ -68,12 +70,17 @@ def test_stats_record_groups_and_items(typed):
     assert rec.dirtyrate.calc_status == 2 and rec.dirtyrate.vcpu[1].megabytes_per_second == 3
     assert rec.perf.cmt == 1
     assert rec.iothread is None
+    # annotated prose types, two indexes (cpu.cache.monitor.<num>.bank.<index>.id)
+    assert rec.cpu.cache_monitor_count == 1 and rec.cpu.cache_monitor[0].name == "m0"
+    assert (rec.cpu.cache_monitor[0].bank[0].id, rec.cpu.cache_monitor[0].bank[0].bytes) == (0, 4096)
+    assert rec.memory.bandwidth_monitor[1].node[0].bytes_local == 10
+    assert rec.dirtyrate.calc_mode == "dirty-ring"
     assert rec.extra == {
-        "cpu.cache.monitor.count": 1, "cpu.cache.monitor.0.bank.0.id": 0,
         "vm.some.hypervisor.counter": 5, "block.01.rd.reqs": 9, "net.0.rx.bytes.future": 1,
     }
     assert rec.to_dict() == STATS
-    assert rec.groups() == ["balloon", "block", "cpu", "dirtyrate", "net", "perf", "state", "vcpu"]
+    assert rec.groups() == ["balloon", "block", "cpu", "dirtyrate", "memory", "net", "perf",
+                            "state", "vcpu"]
     assert "vcpu=DomainStatsVcpu(" in repr(rec) and repr(rec).startswith("DomainStatsRecord(domain='dom'")
 
 
