@@ -116,8 +116,10 @@ def test_iothread_info_matches_python3_libvirt(dom, ref):
     dom.pinIOThread(3, (True, False, True), 0)
     info = dom.ioThreadInfo(0)
     assert info == rdom.ioThreadInfo(0)
-    assert [t[0] for t in info] == [3, 5]
-    assert info[0][1][:3] == [True, False, True]
+    # other tests of this process may have added IOThreads (test_python_slice: 7)
+    mine = [t for t in info if t[0] in (3, 5)]
+    assert [t[0] for t in mine] == [3, 5]
+    assert mine[0][1][:3] == [True, False, True]
     assert all(len(t[1]) == dom.connect().getCPUMap()[0] for t in info)
 
 
