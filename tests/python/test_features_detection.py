@@ -124,3 +124,57 @@ def test_conn_supports_through_a_real_daemon(vb, libvirtd_daemon):
         vb.requires("9.0.0", conn)
     finally:
         conn.close()
+
+
+STUB_C = r"""
+/* an old, partial libvirt: 8.0.0, a handful of symbols */
+static int fake_conn;
+void *virGetLastError(void) { return 0; }
+void virSetErrorFunc(void *ud, void *fn) { (void)ud; (void)fn; }
+int virCopyLastError(void *to) { (void)to; return 0; }
+void virResetError(void *e) { (void)e; }
+void virResetLastError(void) { }
+int virInitialize(void) { return 0; }
+void *virConnectOpen(const char *name) { (void)name; return &fake_conn; }
+int virConnectClose(void *c) { (void)c; return 0; }
+int virGetVersion(unsigned long *lib, const char *type, unsigned long *tv)
+{ (void)type; *lib = 8000000; if (tv) *tv = 0; return 0; }
+"""
+
+
+def test_an_older_partial_libvirt_library(tmp_path):
+    """VIRTBIND_LIBVIRT_SO = a stub libvirt 8.0.0 with a few symbols: no
+    monkeypatching, the real symbol and version checks."""
+    need_binding()
+    import subprocess
+    from typing_common import PYDIR
+    src = tmp_path / "stub.c"
+    src.write_text(STUB_C)
+    so = tmp_path / "libvirt-stub.so"
+    subprocess.run(["gcc", "-shared", "-fPIC", "-o", str(so), str(src)], check=True)
+    code = r"""
+import virtbind
+assert virtbind.getVersion() == 8000000
+assert virtbind.supports("virConnectOpen")                 # 0.0.3, in the library
+assert not virtbind.supports("virDomainGetMessages")       # 7.1.0, but no symbol
+assert not virtbind.supports("virConnectGetCapabilities")  # no symbol
+assert virtbind.supports("VIR_DOMAIN_MESSAGE_TAINTING")    # 7.1.0 constant
+assert not virtbind.supports("VIR_DOMAIN_SAVE_RESET_NVRAM")   # 8.1.0 constant
+assert not virtbind.supports("DomainSaveRestoreFlags.RESET_NVRAM")
+virtbind.requires("8.0.0")
+try:
+    virtbind.requires("9.0.0")
+except virtbind.errors.VersionError as e:
+    print(e)
+try:
+    virtbind.requires("virDomainGetMessages")
+except virtbind.errors.VersionError as e:
+    print(e)
+"""
+    env = dict(os.environ, VIRTBIND_LIBVIRT_SO=str(so), PYTHONPATH=str(PYDIR))
+    r = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() == [
+        "libvirt >= 9.0.0 is required; the loaded libvirt (%s) is 8.0.0" % so,
+        "virDomainGetMessages: the loaded libvirt library has no such symbol",
+    ]
