@@ -118,6 +118,14 @@ typedef struct {
     size_t cap_pypath;
 } covInput;
 
+/* cov_names.c: the line-file reader of --symbols and --ignore files.  Calls
+ * FN(CTX, PATH, LINENO, LINE, ERR) for every line that is neither blank nor a
+ * comment ('#' first), LINE with its leading blanks skipped and its end of line
+ * kept; FN returns -1 with *ERR "file:line: what" to stop.  WHAT names the
+ * file in the open error ("symbols file"). */
+typedef int (*covLineFn)(void *ctx, const char *path, int lineno, char *line, char **err);
+int covReadLines(const char *path, const char *what, covLineFn fn, void *ctx, char **err);
+
 /* cov_names.c: the name-set inputs (--symbols, --c-sources).  An item is
  * bound when its exact name is in the set. */
 int covSymbolsLoad(covStrSet *set, const char *path, char **err);

@@ -4,7 +4,6 @@
 #include "cov.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,10 +40,10 @@ static int covFindEntry(const covIgnoreList *list, const char *name)
     return -1;
 }
 
-/* One non-blank, non-comment line: NAME -- reason. */
-static int covParseEntry(covIgnoreList *list, const char *path, int lineno, const char *line,
-                         char **err)
+/* One non-blank, non-comment line: NAME -- reason (a covLineFn). */
+static int covParseEntry(void *ctx, const char *path, int lineno, char *line, char **err)
 {
+    covIgnoreList *list = ctx;
     const char *name = covSkipSpace(line);
     size_t nlen = strcspn(name, " \t\r\n");
     if (!covIsIdentifier(name, nlen)) {
@@ -78,33 +77,7 @@ static int covParseEntry(covIgnoreList *list, const char *path, int lineno, cons
 
 int covIgnoreLoad(covIgnoreList *list, const char *path, char **err)
 {
-    int rc = -1;
-    char *line = NULL;
-    size_t cap = 0;
-    int lineno = 0;
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        *err = vbPrintf("%s: cannot open ignore file: %s", path, strerror(errno));
-        goto cleanup;
-    }
-    while (getline(&line, &cap, f) != -1) {
-        lineno++;
-        const char *p = covSkipSpace(line);
-        if (!*p || *p == '#')
-            continue;
-        if (covParseEntry(list, path, lineno, p, err) < 0)
-            goto cleanup;
-    }
-    if (ferror(f)) {
-        *err = vbPrintf("%s: read error: %s", path, strerror(errno));
-        goto cleanup;
-    }
-    rc = 0;
-cleanup:
-    free(line);
-    if (f)
-        fclose(f);
-    return rc;
+    return covReadLines(path, "ignore file", covParseEntry, list, err);
 }
 
 void covIgnoreClear(covIgnoreList *list)

@@ -1,6 +1,7 @@
 /* cov_names.c — owns the name-set binding inputs: reading a --symbols file
  * (one name per line, '#' comments and blank lines ignored) and judging items
- * by exact name against a set (also used for --c-sources identifiers). */
+ * by exact name against a set (also used for --c-sources identifiers); and the
+ * line-file reader the --symbols and --ignore files share (covReadLines). */
 #include "cov.h"
 
 #include <ctype.h>
@@ -30,7 +31,7 @@ static bool covHasSpace(const char *s)
     return false;
 }
 
-int covSymbolsLoad(covStrSet *set, const char *path, char **err)
+int covReadLines(const char *path, const char *what, covLineFn fn, void *ctx, char **err)
 {
     int rc = -1;
     char *line = NULL;
@@ -38,19 +39,18 @@ int covSymbolsLoad(covStrSet *set, const char *path, char **err)
     int lineno = 0;
     FILE *f = fopen(path, "r");
     if (!f) {
-        *err = vbPrintf("%s: cannot open symbols file: %s", path, strerror(errno));
+        *err = vbPrintf("%s: cannot open %s: %s", path, what, strerror(errno));
         goto cleanup;
     }
     while (getline(&line, &cap, f) != -1) {
         lineno++;
-        char *name = covTrimLine(line);
-        if (!*name)
+        char *p = line;
+        while (isspace((unsigned char)*p))
+            p++;
+        if (!*p || *p == '#')
             continue;
-        if (covHasSpace(name)) {
-            *err = vbPrintf("%s:%d: expected one name per line, got '%s'", path, lineno, name);
+        if (fn(ctx, path, lineno, p, err) < 0)
             goto cleanup;
-        }
-        covStrSetAdd(set, name, strlen(name));
     }
     if (ferror(f)) {
         *err = vbPrintf("%s: read error: %s", path, strerror(errno));
@@ -62,6 +62,26 @@ cleanup:
     if (f)
         fclose(f);
     return rc;
+}
+
+/* One --symbols line: a name, optionally followed by a '#' comment. */
+static int covSymbolsLine(void *ctx, const char *path, int lineno, char *line, char **err)
+{
+    covStrSet *set = ctx;
+    char *name = covTrimLine(line);
+    if (!*name)
+        return 0;
+    if (covHasSpace(name)) {
+        *err = vbPrintf("%s:%d: expected one name per line, got '%s'", path, lineno, name);
+        return -1;
+    }
+    covStrSetAdd(set, name, strlen(name));
+    return 0;
+}
+
+int covSymbolsLoad(covStrSet *set, const char *path, char **err)
+{
+    return covReadLines(path, "symbols file", covSymbolsLine, set, err);
 }
 
 void covJudgeByNames(covItems *items, const covStrSet *set)
