@@ -33,10 +33,21 @@ Design
   it is stopped and ``LibvirtdError`` carries its log.
 * Every stop is by PID: SIGCONT (in case a test SIGSTOPped it), SIGTERM,
   bounded wait, then SIGKILL and reap.  The fixture's finalizer stops it even
-  when the test failed.  ``kill()`` (SIGKILL), ``pause()``/``resume()``
+  when the test failed; an ``atexit`` hook stops (by PID) every daemon still
+  running when the Python that started it exits normally.
+* The daemon dies with the process that started it, however that process
+  ends (a SIGKILLed or crashed test run never leaves a daemon): it runs with
+  the parent-death signal SIGKILL (``prctl(PR_SET_PDEATHSIG)``), set by
+  util-linux ``setpriv --pdeathsig KILL`` in front of the command (no Python
+  code between fork and exec; ``preexec_fn`` with ctypes ``prctl`` only when
+  setpriv is missing).  The setting survives the execs of unshare and sh.
+  Linux sends it when the *thread* that forked exits: start (and restart) a
+  daemon from a thread that outlives it — the fixtures and tests do it from
+  the main thread.  ``kill()`` (SIGKILL), ``pause()``/``resume()``
   (SIGSTOP/SIGCONT) and ``restart()`` inject faults; the socket path (and the
   URI) survive a restart.
 """
+import atexit
 import os
 import shutil
 import signal
@@ -44,6 +55,7 @@ import socket
 import subprocess
 import tempfile
 import time
+import weakref
 
 try:
     import pytest
@@ -72,6 +84,27 @@ max_workers = 8
 
 class LibvirtdError(RuntimeError):
     pass
+
+
+PR_SET_PDEATHSIG = 1
+SETPRIV = shutil.which("setpriv")
+_live = weakref.WeakSet()   # started and not yet stopped: the atexit hook's list
+
+
+def _pdeathsig_preexec():   # pragma: no cover - only without setpriv(1)
+    import ctypes
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG)")
+
+
+@atexit.register
+def _stop_all():
+    for d in list(_live):
+        try:
+            d.cleanup()
+        except Exception:   # pragma: no cover - best effort at exit
+            pass
 
 
 def _proc_state(pid):
@@ -141,15 +174,17 @@ class Libvirtd:
 
     # ------------------------------------------------------------ lifecycle
     def _argv(self):
-        daemon = [LIBVIRTD, "--config", self.config, "--pid-file", self.pid_file]
-        if not self.namespace:
-            return daemon
-        if shutil.which("unshare") is None:
-            raise LibvirtdError("running as root needs unshare(1) (util-linux) to keep "
-                                "libvirtd's /run/libvirt inside the temp dir")
-        # sh: bind base/run over /run in the new mount namespace, then exec libvirtd
-        return ["unshare", "--mount", "--propagation", "private", "--",
-                "/bin/sh", "-c", 'mount --bind "$0" /run && exec "$@"', self.run_dir, *daemon]
+        argv = [LIBVIRTD, "--config", self.config, "--pid-file", self.pid_file]
+        if self.namespace:
+            if shutil.which("unshare") is None:
+                raise LibvirtdError("running as root needs unshare(1) (util-linux) to keep "
+                                    "libvirtd's /run/libvirt inside the temp dir")
+            # sh: bind base/run over /run in the new mount namespace, then exec libvirtd
+            argv = ["unshare", "--mount", "--propagation", "private", "--", "/bin/sh", "-c",
+                    'mount --bind "$0" /run && exec "$@"', self.run_dir, *argv]
+        if SETPRIV:   # dies with us: PR_SET_PDEATHSIG, kept across the execs
+            argv = [SETPRIV, "--pdeathsig", "KILL", "--", *argv]
+        return argv
 
     def _env(self):
         env = {k: v for k, v in os.environ.items()
@@ -182,12 +217,15 @@ class Libvirtd:
         with open(self.stdio_log, "ab") as out:
             self.proc = subprocess.Popen(self._argv(), env=self._env(), cwd=self.base,
                                          stdin=subprocess.DEVNULL, stdout=out,
-                                         stderr=subprocess.STDOUT, start_new_session=True)
+                                         stderr=subprocess.STDOUT, start_new_session=True,
+                                         preexec_fn=None if SETPRIV else _pdeathsig_preexec)
         self.starts += 1
+        _live.add(self)
         for _ in range(self.polls):
             if self.proc.poll() is not None:
                 rc = self.proc.returncode
                 self.proc = None
+                _live.discard(self)
                 raise LibvirtdError(f"libvirtd exited with status {rc} before accepting "
                                     f"connections\n{self.read_log()}")
             if self._accepts():
@@ -226,6 +264,7 @@ class Libvirtd:
         if rc is None:  # pragma: no cover - SIGKILL could not be delivered in time
             rc = self.proc.wait(timeout=self.stop_polls * self.poll_s)
         self.proc = None
+        _live.discard(self)
         return rc
 
     def kill(self):
@@ -238,6 +277,7 @@ class Libvirtd:
             raise LibvirtdError(f"libvirtd (pid {self.pid}) survived SIGKILL")
         rc = self.proc.returncode
         self.proc = None
+        _live.discard(self)
         return rc
 
     def pause(self):
@@ -267,6 +307,26 @@ class Libvirtd:
 
     def __exit__(self, *exc):
         self.cleanup()
+
+
+def daemons_under(prefix):
+    """[(pid, command line)] of the libvirtd processes whose command line names
+    a path under ``prefix`` (their --config): the daemons a test run started
+    in that temp dir, whoever their parent is now.  Zombies are not listed."""
+    found = []
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                argv = f.read().split(b"\0")
+        except OSError:
+            continue
+        cmd = " ".join(a.decode(errors="replace") for a in argv if a)
+        if (argv and os.path.basename(argv[0]) == b"libvirtd" and prefix in cmd
+                and _proc_state(pid) not in (None, "Z")):
+            found.append((int(pid), cmd))
+    return found
 
 
 def unavailable_reason():

@@ -604,3 +604,53 @@ def test_reconnect_with_event_loop(binding, daemon, tmp_path):
         for f in (p.stdin, p.stdout, p.stderr):
             f.close()
     assert p.returncode == 0, err
+
+
+# ------------------------------------------------------------ the fixture itself
+
+LIB = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "lib")
+
+
+def _wait_gone(pid, polls=600):
+    """Bounded poll (600 x 50 ms) until pid is gone or a zombie."""
+    import time
+    from libvirtd import _proc_state
+    for _ in range(polls):
+        if _proc_state(pid) in (None, "Z"):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+@pytest.mark.parametrize("how", ["setpriv", "preexec_fn"])
+@pytest.mark.parametrize("end", ["SIGKILL", "exit"])
+def test_daemon_dies_with_its_parent(how, end, tmp_path):
+    """A test run that is SIGKILLed (its finalizers never run) leaves no
+    daemon: PR_SET_PDEATHSIG (setpriv, or prctl in preexec_fn without it);
+    a normal exit without cleanup() stops it by PID (atexit)."""
+    from libvirtd import daemons_under, unavailable_reason
+    why = unavailable_reason()
+    if why:
+        pytest.skip(why)
+    code = textwrap.dedent(f"""
+        import os, signal, sys
+        sys.path.insert(0, {LIB!r})
+        import libvirtd as L
+        if {how!r} == "preexec_fn":
+            L.SETPRIV = None
+        d = L.Libvirtd({str(tmp_path)!r})
+        d.start()
+        print(d.pid, flush=True)
+        if {end!r} == "SIGKILL":
+            os.kill(os.getpid(), signal.SIGKILL)
+    """)
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                       timeout=JOIN_S)
+    assert r.returncode == (-9 if end == "SIGKILL" else 0), r.stderr
+    pid = int(r.stdout.split()[0])
+    try:
+        assert _wait_gone(pid), f"libvirtd {pid} outlived the Python that started it"
+        assert daemons_under(str(tmp_path)) == []
+    finally:
+        if not _wait_gone(pid, 1):
+            os.kill(pid, 9)

@@ -36,14 +36,16 @@ Run from a scratch directory: plausible string arguments are relative paths
 URIs are test:///... only.
 """
 import argparse
-import ast
 import faulthandler
 import gc
-import json
 import os
 import sys
 
-import virtbind
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import sweep_common as common  # noqa: E402
+from sweep_common import TP_BAD, Other, cb, tp_bad_dicts  # noqa: E402,F401
+
+import virtbind  # noqa: E402
 
 V = virtbind
 URI = "test:///default"
@@ -74,36 +76,11 @@ def stub_path():
 
 
 def load_signatures():
-    """{"virDomain.info": [(name, annotation, has_default)], "open": [...]}
-    from the generated stubs (first overload wins)."""
-    tree = ast.parse(open(stub_path()).read())
-    sigs = {}
-
-    def params(fn, method):
-        a = fn.args
-        args = a.args[1:] if method else a.args
-        ndef = len(a.defaults)
-        out = []
-        for i, p in enumerate(args):
-            ann = ast.unparse(p.annotation) if p.annotation is not None else "Any"
-            out.append((p.arg, ann, i >= len(args) - ndef))
-        return out
-
-    for node in tree.body:
-        if isinstance(node, ast.FunctionDef):
-            sigs.setdefault(node.name, params(node, False))
-        elif isinstance(node, ast.ClassDef):
-            for f in node.body:
-                if isinstance(f, ast.FunctionDef):
-                    sigs.setdefault(node.name + "." + f.name, params(f, True))
-    return sigs
+    """{"virDomain.info": [(name, annotation, has_default)], ...} from the stubs."""
+    return common.load_signatures(stub_path())
 
 
 # ------------------------------------------------------------ environment
-
-def cb(*a):
-    return 0
-
 
 class Env:
     """Objects of every class test:///default can give, on a new connection.
@@ -185,69 +162,17 @@ def plausible(pname, ann, env, func):
     return None
 
 
-class Other:
-    pass
-
-
 def bad_values(pname, ann, func):
     """(label, value) pairs that are wrong for the parameter in some way."""
     uri = pname in URI_PARAMS and (func in URI_FUNCS or "migrate" in func.lower())
-    vals = [
-        ("None", None),
-        ("object()", Other()),
-        ("float", 1.5),
-        ("int -1", -1),
-        ("int 2**31", 2 ** 31),
-        ("int 2**63", 2 ** 63),
-        ("int 2**64", 2 ** 64),
-        ("int -2**63-1", -2 ** 63 - 1),
-        ("str", "test:///nosuch" if uri else "nosuch"),
-        ("str NUL", "a\0b"),
-        ("str format", "test:///%s%n%x%s%n" if uri else "%s%n%x%s%n%p"),
-        ("str surrogate", "\udcff"),
-        ("bytes", b"x"),
-        ("list", [1, "x", None]),
-        ("list of None", [None]),
-        ("tuple of bool", (True, 2, "x")),
-        ("dict unknown key", {"nosuch.field": 1}),
-        ("dict non-str key", {1: 1}),
-        ("dict bad value", {"weight": Other()}),
-        ("dict NUL key", {"a\0b": 1}),
-        ("callable", cb),
-        ("bool", True),
-    ]
-    return vals
+    return common.bad_values(("test:///nosuch", "test:///%s%n%x%s%n") if uri else None)
 
 
 # ------------------------------------------------------------ calling
 
-class Sweep:
+class Sweep(common.Sweep):
     def __init__(self):
-        self.calls = 0
-        self.outcomes = {}
-        self.findings = []
-        self.per_func = {}
-        self.cur = None
-
-    def call(self, idx, fname, case, f, args, kwargs=None):
-        sys.stderr.write("@ %d %s %s\n" % (idx, fname, case))
-        sys.stderr.flush()
-        self.calls += 1
-        self.per_func[fname] = self.per_func.get(fname, 0) + 1
-        try:
-            r = f(*args, **(kwargs or {}))
-            kind = "returned"
-            del r
-        except ALLOWED as e:
-            kind = type(e).__name__
-        except BaseException as e:  # noqa: B902 - everything else is a finding
-            kind = type(e).__name__
-            self.findings.append({"func": fname, "case": case, "exception": kind,
-                                  "message": str(e)[:300]})
-        self.outcomes[kind] = self.outcomes.get(kind, 0) + 1
-        if VERBOSE:
-            sys.stderr.write("= %s\n" % kind)
-        return kind
+        super().__init__(ALLOWED, VERBOSE)
 
 
 def target_of(pyname, env):
@@ -354,11 +279,6 @@ def rebind(a, obj, env):
 
 # ------------------------------------------------------------ typed parameters and events
 
-TP_BAD = [("str", "x"), ("None", None), ("2**64", 2 ** 64), ("-2**63-1", -2 ** 63 - 1),
-          ("-1", -1), ("float", 1.5), ("list", [1, 2]), ("bytes", b"x"), ("NUL str", "a\0b"),
-          ("object", Other()), ("dict", {}), ("bool", True)]
-
-
 def sweep_typed_params(sw):
     env = Env()
     c, d = env.conn, env.objs["virDomain"]
@@ -395,14 +315,7 @@ def sweep_typed_params(sw):
             for k in keys:
                 for label, bad in TP_BAD:
                     sw.call(-1, tag, "field %s=%s" % (k, label), f, list(extra) + [{k: bad}, 0])
-            for label, bad in [("unknown field", {"nosuch_field": 1}),
-                               ("unknown + known", dict(cur, nosuch_field=1)),
-                               ("non-str key", {7: 1}),
-                               ("NUL key", {"a\0b": 1}),
-                               ("key too long", {"k" * 200: 1}),
-                               ("list value", {keys[0]: ["a", "b"]}),
-                               ("not a dict", [("weight", 1)]),
-                               ("dict subclass", type("D", (dict,), {})(cur))]:
+            for label, bad in tp_bad_dicts(cur, keys):
                 sw.call(-1, tag, label, f, list(extra) + [bad, 0])
             sw.call(-1, tag, "same values back", f, list(extra) + [cur, 0])
     finally:
@@ -508,11 +421,7 @@ def main():
         sweep_events(sw)
     faulthandler.cancel_dump_traceback_later()
     sys.stderr.write("@ done\n")
-    json.dump({"manifest": len(man), "order": order, "swept": swept, "skipped": skipped,
-               "limited": sorted(NO_VALID_CALL),
-               "calls": sw.calls, "outcomes": sw.outcomes, "findings": sw.findings,
-               "per_func": sw.per_func, "tp_fields": fields}, sys.stdout)
-    sys.stdout.flush()
+    common.report(man, order, swept, skipped, sorted(NO_VALID_CALL), sw, fields)
     # leave without running libvirt's/CPython's teardown twice
     os._exit(0)
 
