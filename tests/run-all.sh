@@ -9,7 +9,8 @@
 #   tests/coverage/run.sh   the coverage checker's tests, when present
 #   tests/typedparams/run.sh  libvirtbind (C shim): round trips, live calls, events
 #   tests/fuzz/run.sh    bounded libFuzzer run + saved regressions (VB_FUZZ_RUNS)
-#   tests/python/        pytest suites, when present (Debian's /usr/bin/python3)
+#   tests/python/        pytest suites, when present (Debian's /usr/bin/python3),
+#                        then: no libvirtd of theirs left running (one check)
 #
 # The first three print one line per check, "ok - NAME" or "not ok - NAME";
 # the runner counts those lines.  A suite that exits non-zero without a
@@ -109,7 +110,10 @@ fi
 if [ -d tests/python ]; then
     section "Python tests (tests/python, $PYTHON -m pytest)"
     rc=0
-    out=$("$PYTHON" -m pytest -q -p no:cacheprovider tests/python 2>&1) || rc=$?
+    # a temp dir of this run (pytest's tmp_path, tests/lib/libvirtd.py's
+    # daemons): after the run no libvirtd may be left that names it
+    vbtmp=$(mktemp -d "${TMPDIR:-/tmp}/vbt.XXXXXX")
+    out=$(TMPDIR=$vbtmp "$PYTHON" -m pytest -q -p no:cacheprovider tests/python 2>&1) || rc=$?
     [ -n "$out" ] && printf '%s\n' "$out"
     # The last summary line: "3 passed, 1 failed, 2 errors in 0.12s".
     summary=$(grep -E '[0-9]+ (passed|failed|errors?)|no tests ran' <<<"$out" | tail -n 1)
@@ -124,6 +128,17 @@ if [ -d tests/python ]; then
     fi
     passed=$((passed + py_passed))
     failed=$((failed + py_failed))
+    stray=$(pgrep -af '(^|/)libvirtd ' | grep -F -- "$vbtmp/")
+    if [ -n "$stray" ]; then
+        echo "not ok - libvirtd left running by the Python tests (stopped now by PID):"
+        printf '%s\n' "$stray" | sed 's/^/  # /'
+        for pid in $(awk '{print $1}' <<<"$stray"); do kill -KILL "$pid" 2>/dev/null; done
+        failed=$((failed + 1))
+    else
+        echo "ok - no libvirtd left running by the Python tests"
+        passed=$((passed + 1))
+    fi
+    rm -rf "$vbtmp"
 fi
 
 echo

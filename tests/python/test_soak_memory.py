@@ -48,7 +48,11 @@ if not glob.glob(os.path.join(PYDIR, "virtbind", "_virtbind*.so")):
 # checks apply, on a shorter soak.
 SANITIZED = bool(os.environ.get("VB_SANITIZED")) or "libasan" in os.environ.get("LD_PRELOAD", "")
 # Five trace windows: the median of four deltas ignores a one-off table resize.
-SANITIZED_ARGS = "--warmup 1000 --windows 3 --cycles 3000 --trace-windows 5 --trace-cycles 1000"
+# 3 000 cycles each, as without ASan: what the event-loop thread's timing leaves
+# alive at a sample (deregistered callbacks' opaques not yet purged, a bounded
+# 0-2 KB) is then <= 0.7 B/cycle; with 1 000-cycle windows it reached 1.5-2 on a
+# loaded machine, at the 2 B bar (a flake in make check, Nov 2026).
+SANITIZED_ARGS = "--warmup 1000 --windows 3 --cycles 3000 --trace-windows 5 --trace-cycles 3000"
 
 PY_BYTES_PER_CYCLE = 2.0
 HEAP_BYTES_PER_CYCLE = 8.0

@@ -6,6 +6,7 @@
 # "N passed, N failed", exits non-zero on any failure or sanitizer report.
 #
 #   VB_ASAN_PYTEST   pytest arguments (default: tests/python, the whole suite)
+#                    minus ASAN_DESELECT below
 #   VB_ASAN_PARTS    which parts: any of gen,c,cli,coverage,python (default all)
 #
 # C programs (virtbind-gen, virtbind-coverage, the C unit tests) run with
@@ -69,6 +70,13 @@ protocol() {
     fi
 }
 
+# Python tests whose criterion ASan itself defeats, each with the reason:
+#   test_events_loops.py::test_10000_events_stable_memory asserts RSS growth
+#   < 8 MB over 8 000 events; ASan's quarantine (256 MB by default) keeps freed
+#   blocks resident by design (measured +17 MB; its tracemalloc delta: 127 B).
+#   The event path itself runs under ASan in the other event tests.
+ASAN_DESELECT=(--deselect tests/python/test_events_loops.py::test_10000_events_stable_memory)
+
 GEN=$ASAN_BUILD/bin/virtbind-gen
 for f in "$GEN" "$ASAN_BUILD/bin/virtbind-coverage"; do
     [ -x "$f" ] || { nok "$f is not built (make asan-build)"; echo "$passed passed, $failed failed"; exit 1; }
@@ -108,10 +116,12 @@ if part python; then
     else
         # shellcheck disable=SC2086  # VB_ASAN_PYTEST is a word list
         rc=0
+        mkdir -p "$tmp/py"
+        TMPDIR=$tmp/py \
         LD_PRELOAD="$libasan${tirpc:+ $tirpc}" \
         ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1:halt_on_error=1:exitcode=23 \
         BUILD=$ASAN_BUILD VB_SANITIZED=asan \
-            "$PYTHON" -m pytest -q -p no:cacheprovider ${VB_ASAN_PYTEST:-tests/python} \
+            "$PYTHON" -m pytest -q -p no:cacheprovider "${ASAN_DESELECT[@]}" ${VB_ASAN_PYTEST:-tests/python} \
             >"$tmp/pytest.log" 2>&1 || rc=$?
         summary=$(grep -E '[0-9]+ (passed|failed|errors?)|no tests ran' "$tmp/pytest.log" | tail -n 1)
         if grep -Eq "$SAN_RE" "$tmp/pytest.log"; then
@@ -122,6 +132,14 @@ if part python; then
             grep -E '^(FAILED|ERROR) ' "$tmp/pytest.log" | sed 's/^/  # /'
         else
             ok "Python tests under ASan: $summary"
+        fi
+        stray=$(pgrep -af '(^|/)libvirtd ' | grep -F -- "$tmp/py/")
+        if [ -n "$stray" ]; then
+            nok "libvirtd left running by the Python tests under ASan (stopped now by PID)"
+            printf '%s\n' "$stray" | sed 's/^/  # /'
+            for pid in $(awk '{print $1}' <<<"$stray"); do kill -KILL "$pid" 2>/dev/null; done
+        else
+            ok "no libvirtd left running by the Python tests under ASan"
         fi
     fi
 fi
