@@ -81,7 +81,8 @@ check: build $(TEST_C_BIN) $(DEMO_BIN)
 # the CLI tests, libvirtbind's tests) under valgrind, then the Python binding
 # under valgrind (tests/reliability/valgrind.sh: 300 soak cycles of every kind
 # of call + the bad-input sweep of 60 functions; VB_VALGRIND_PY="ROUNDS FUNCS"
-# resizes it), docs/reliability.md "Valgrind".
+# resizes it), docs/reliability.md "Valgrind".  make check (so CI) runs the C
+# unit tests, virtbind-gen, that Python run and the admin sweep under valgrind.
 VB_VALGRIND_PY ?= 300 60
 check-valgrind: build $(TEST_C_BIN) $(DEMO_BIN)
 	@BUILD=$(BUILD) VB_VALGRIND=1 bash tests/run-all.sh; rc=$$?; \
@@ -320,8 +321,8 @@ $(BENCH_C): bench/bench_c.c $(VBT_HEADERS) $(VBT_STATIC)
 # Python sources.  `make check-asan` then runs tests/reliability/asan.sh:
 # virtbind-gen in every mode, the C unit tests, the CLI and coverage tests with
 # the ASan binaries, and the whole Python suite with the instrumented extension
-# (LD_PRELOAD of gcc's libasan + libtirpc; see the script).  ~2.5 min: make
-# check runs a subset (tests/python/test_sweep_sanitizers.py).
+# (LD_PRELOAD of gcc's libasan + libtirpc; see the script).  ~2 min; make
+# check (so CI) runs all of it (tests/python/test_sweep_sanitizers.py).
 ASAN_BUILD ?= $(BUILD)/asan
 ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
