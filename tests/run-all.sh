@@ -112,7 +112,8 @@ if [ -d tests/python ]; then
     rc=0
     # a temp dir of this run (pytest's tmp_path, tests/lib/libvirtd.py's
     # daemons): after the run no libvirtd may be left that names it
-    vbtmp=$(mktemp -d "${TMPDIR:-/tmp}/vbt.XXXXXX")
+    # (directly under /tmp: libvirtd's socket paths must stay < 108 bytes)
+    vbtmp=$(mktemp -d /tmp/vbt.XXXXXX)
     out=$(TMPDIR=$vbtmp "$PYTHON" -m pytest -q -p no:cacheprovider tests/python 2>&1) || rc=$?
     [ -n "$out" ] && printf '%s\n' "$out"
     # The last summary line: "3 passed, 1 failed, 2 errors in 0.12s".

@@ -11,7 +11,8 @@
 Design
 ------
 * Everything lives in one temp dir (``base``): the config file, the unix
-  sockets (``unix_sock_dir``), the pid file (``--pid-file``), the log
+  sockets (``unix_sock_dir``; in a short ``/tmp/vbs-*`` dir instead when
+  ``base`` is so deep that a socket path would exceed sun_path's 107 bytes), the pid file (``--pid-file``), the log
   (``log_outputs``), HOME / XDG_* dirs, and an *empty* driver-module dir
   (``LIBVIRT_DRIVER_DIR``): no qemu/lxc/network/storage module is loaded, so no
   driver state is created under /var/lib/libvirt or /run/libvirt.  The test
@@ -87,6 +88,7 @@ class LibvirtdError(RuntimeError):
 
 
 PR_SET_PDEATHSIG = 1
+SUN_PATH_MAX = 107          # sockaddr_un.sun_path is 108 bytes with the NUL
 SETPRIV = shutil.which("setpriv")
 _live = weakref.WeakSet()   # started and not yet stopped: the atexit hook's list
 
@@ -125,6 +127,12 @@ class Libvirtd:
         self.base = os.path.abspath(base or tempfile.mkdtemp(prefix="vb-libvirtd-"))
         self.polls, self.poll_s, self.stop_polls = polls, poll_s, stop_polls
         self.sock_dir = os.path.join(self.base, "sock")
+        self._own_sock_dir = False
+        if len(os.path.join(self.sock_dir, "libvirt-admin-sock")) > SUN_PATH_MAX:
+            # a deep base (nested temp dirs) would make libvirtd's sockets
+            # unbindable: they go to a short dir of their own under /tmp
+            self.sock_dir = tempfile.mkdtemp(prefix="vbs-", dir="/tmp")
+            self._own_sock_dir = True
         self.socket = os.path.join(self.sock_dir, "libvirt-sock")
         self.socket_ro = os.path.join(self.sock_dir, "libvirt-sock-ro")
         self.config = os.path.join(self.base, "libvirtd.conf")
@@ -299,6 +307,8 @@ class Libvirtd:
 
     def cleanup(self):
         self.stop()
+        if self._own_sock_dir:
+            shutil.rmtree(self.sock_dir, ignore_errors=True)
         if self._own_base:
             shutil.rmtree(self.base, ignore_errors=True)
 

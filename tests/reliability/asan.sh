@@ -116,8 +116,10 @@ if part python; then
     else
         # shellcheck disable=SC2086  # VB_ASAN_PYTEST is a word list
         rc=0
-        mkdir -p "$tmp/py"
-        TMPDIR=$tmp/py \
+        # pytest's own temp dir, directly under /tmp (libvirtd's socket paths
+        # must stay < 108 bytes, also inside make check's temp dir)
+        pytmp=$(mktemp -d /tmp/vba.XXXXXX)
+        TMPDIR=$pytmp \
         LD_PRELOAD="$libasan${tirpc:+ $tirpc}" \
         ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1:halt_on_error=1:exitcode=23 \
         BUILD=$ASAN_BUILD VB_SANITIZED=asan \
@@ -133,7 +135,7 @@ if part python; then
         else
             ok "Python tests under ASan: $summary"
         fi
-        stray=$(pgrep -af '(^|/)libvirtd ' | grep -F -- "$tmp/py/")
+        stray=$(pgrep -af '(^|/)libvirtd ' | grep -F -- "$pytmp/")
         if [ -n "$stray" ]; then
             nok "libvirtd left running by the Python tests under ASan (stopped now by PID)"
             printf '%s\n' "$stray" | sed 's/^/  # /'
@@ -141,6 +143,7 @@ if part python; then
         else
             ok "no libvirtd left running by the Python tests under ASan"
         fi
+        rm -rf "$pytmp"
     fi
 fi
 
