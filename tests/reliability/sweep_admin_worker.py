@@ -79,9 +79,11 @@ class Env:
 
 def close_conn(conn):
     """close() after unregistering a close callback a case left registered:
-    libvirt's registration holds a reference to the connection, so close()
-    alone leaves it (and its socket) open for good — libvirt's semantics, the
-    same with the main API on both bindings (docs/reliability.md, Findings)."""
+    libvirt's registration holds a reference to the connection, so a bare
+    virAdmConnectClose leaves it (and its socket) open; virtbind's close()
+    ends the registration itself since da807e9 (python3-libvirt's does not:
+    docs/reliability.md, Findings).  Explicit here so the sweep's valgrind run
+    does not depend on it."""
     try:
         conn.unregisterCloseCallback()
     except A.libvirtError:
