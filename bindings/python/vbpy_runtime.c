@@ -175,10 +175,17 @@ static PyObject *vbpy_error_classes;
 
 /* The class to raise for a libvirt error code: its registered subclass, or
  * libvirtError itself.  Borrowed reference. */
+/* The same for codes 0..VBPY_ERR_CODES-1, borrowed from vbpy_error_classes
+ * (no int object and dict lookup per raise); NULL: not registered. */
+#define VBPY_ERR_CODES 256
+static PyObject *vbpy_error_by_code[VBPY_ERR_CODES];
+
 static PyObject *vbpyErrorClass(int code)
 {
     if (!vbpy_error_classes)
         return vbpy_libvirtError;
+    if (code >= 0 && code < VBPY_ERR_CODES)
+        return vbpy_error_by_code[code] ? vbpy_error_by_code[code] : vbpy_libvirtError;
     PyObject *key = PyLong_FromLong(code);
     if (!key)
         return NULL;
@@ -209,7 +216,17 @@ PyObject *vbpySetErrorClasses(PyObject *self, PyObject *mapping)
     PyObject *copy = PyDict_Copy(mapping);
     if (!copy)
         return NULL;
-    Py_XSETREF(vbpy_error_classes, copy);
+    PyObject *old = vbpy_error_classes;
+    vbpy_error_classes = copy;
+    for (int code = 0; code < VBPY_ERR_CODES; code++) {
+        PyObject *k = PyLong_FromLong(code);
+        PyObject *cls = k ? PyDict_GetItemWithError(copy, k) : NULL;   /* borrowed from copy */
+        Py_XDECREF(k);
+        if (!cls && PyErr_Occurred())
+            PyErr_Clear();
+        vbpy_error_by_code[code] = cls;
+    }
+    Py_XDECREF(old);
     Py_RETURN_NONE;
 }
 
@@ -1605,11 +1622,19 @@ PyObject *vbpyErrorTuple(virErrorPtr v)
 {
     if (!v)
         Py_RETURN_NONE;
-    /* no Py_BuildValue format to parse: this runs for every failed call */
-    return vbpyPackV(true, 9, PyLong_FromLong(v->code), PyLong_FromLong(v->domain),
-                     vbpyStrOrNone(v->message), PyLong_FromLong(v->level),
-                     vbpyStrOrNone(v->str1), vbpyStrOrNone(v->str2), vbpyStrOrNone(v->str3),
-                     PyLong_FromLong(v->int1), PyLong_FromLong(v->int2));
+    /* no Py_BuildValue format to parse: this runs for every failed call.
+     * libvirt often repeats the message as str1 ("Domain not found"): that
+     * str is decoded once. */
+    PyObject *msg = vbpyStrOrNone(v->message), *str1;
+    if (msg && v->message && v->str1 && strcmp(v->message, v->str1) == 0) {
+        str1 = msg;
+        Py_INCREF(str1);
+    } else {
+        str1 = vbpyStrOrNone(v->str1);
+    }
+    return vbpyPackV(true, 9, PyLong_FromLong(v->code), PyLong_FromLong(v->domain), msg,
+                     PyLong_FromLong(v->level), str1, vbpyStrOrNone(v->str2),
+                     vbpyStrOrNone(v->str3), PyLong_FromLong(v->int1), PyLong_FromLong(v->int2));
 }
 
 PyObject *vbpyULLongList(unsigned long long *arr, size_t n)
