@@ -52,6 +52,10 @@ class Bench:
             "getAllDomainStats": self.row_getAllDomainStats,
             "lookupByName_fail": self.row_lookupByName_fail,
             "create_destroy": self.row_create_destroy,
+            # the str decode every binding returning XMLDesc's document as a
+            # str must do (no binding involved: the same in both processes)
+            "str_decode": self.row_str_decode,
+            "str_decode_empty": self.row_str_decode_empty,
         }
         # typed-parameter classes (virtbind.typed), when the binding has them
         try:
@@ -100,6 +104,20 @@ class Bench:
         t0 = time.perf_counter()
         for _ in range(n):
             dom.XMLDesc(0)
+        return time.perf_counter() - t0
+
+    def row_str_decode(self, n):
+        raw = self.dom.XMLDesc(0).encode()
+        t0 = time.perf_counter()
+        for _ in range(n):
+            raw.decode("utf-8", "surrogateescape")
+        return time.perf_counter() - t0
+
+    def row_str_decode_empty(self, n):
+        raw = b""   # the same call returning the cached empty str: its overhead
+        t0 = time.perf_counter()
+        for _ in range(n):
+            raw.decode("utf-8", "surrogateescape")
         return time.perf_counter() - t0
 
     def row_memoryParameters(self, n):

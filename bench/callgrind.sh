@@ -16,7 +16,7 @@ case $impl in
     *) echo "IMPL is c, libvirt or virtbind" >&2; exit 2 ;;
 esac
 ir() {
-    VIRTBIND_PATH=$build/python valgrind --tool=callgrind --callgrind-out-file="$2" \
+    PYTHONHASHSEED=0 VIRTBIND_PATH=$build/python valgrind --tool=callgrind --callgrind-out-file="$2" \
         $cmd "$row=$1" >/dev/null 2>"$2.log"
     awk '/^(summary|totals):/ { print $2; exit }' "$2"
 }

@@ -10,7 +10,7 @@ table and writes build/bench/results.json.
                                   [--virtbind-path DIR]
 
 --virtbind-path measures another build of the module (default build/python),
-e.g. one with the patches of bench/proposals/ applied.
+e.g. one with a proposed patch (bench/proposals/) applied.
 
 Method: N per row and implementation is calibrated once so that a run takes
 ~50 ms; then R rounds (default 7), each starting one fresh process per
@@ -205,22 +205,38 @@ def main(argv):
         "generator": GEN}}
     table_rows = []
 
+    # XMLDesc: the net cost of decoding its document into a str (measured in
+    # the virtbind process, pure Python: bytes.decode minus the same call on
+    # b""), which every binding returning a str pays on top of C: reported
+    dec = stats["virtbind"].get("str_decode")
+    dec0 = stats["virtbind"].get("str_decode_empty")
+    decode_us = max(dec["median"] - dec0["median"], 0.0) if dec and dec0 else None
+    if decode_us is not None:
+        results["str_decode_us"] = decode_us
     for row in CALL_ROWS:
         c, lp, vb = (stats[i].get(row) for i in IMPLS)
         rec = {"unit": "us/call", "c": c, "libvirt": lp, "virtbind": vb}
         ratio = vb["median"] / lp["median"]
         over = overhead(c["median"], lp["median"], vb["median"])
         over_min = overhead(c["min"], lp["min"], vb["min"])
-        if over is None:
+        target = "<= %.1f" % OVERHEAD_TARGET
+        judged = over
+        if row == "XMLDesc" and decode_us is not None:
+            # shown, not subtracted: the decode both bindings must do is too
+            # small to explain the miss (docs/performance.md, "XMLDesc")
+            rec["overhead_after_str_decode"] = overhead(c["median"] + decode_us, lp["median"],
+                                                        vb["median"])
+            target = "<= %.1f (str decode %.2f us)" % (OVERHEAD_TARGET, decode_us)
+        if judged is None:
             result = "NOISE"   # libvirt-python measured no slower than C: rerun
         else:
-            result = "PASS" if over <= OVERHEAD_TARGET else "FAIL"
+            result = "PASS" if judged <= OVERHEAD_TARGET else "FAIL"
         rec.update(ratio=ratio, overhead=over, overhead_at_min=over_min,
-                   target="overhead <= %.1f" % OVERHEAD_TARGET, result=result)
+                   target="overhead " + target, result=result)
         results["rows"][row] = rec
         table_rows.append([ROW_TITLE.get(row, row), fmt_us(c), fmt_us(lp), fmt_us(vb),
                            "%.2f" % ratio, fmt_ratio(over), fmt_ratio(over_min),
-                           "<= %.1f" % OVERHEAD_TARGET, result])
+                           target, result])
 
     c, lp, vb = (stats[i].get("events") for i in IMPLS)
     rec = {"unit": "us/event", "c": c, "libvirt": lp, "virtbind": vb,
