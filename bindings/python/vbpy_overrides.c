@@ -8,6 +8,23 @@
 
 #include <string.h>
 
+/* The prologue of every hand-written stub taking only flags=0: parse the
+ * arguments, take self's pointer, convert flags (in that order, with their
+ * usual exceptions).  self's C pointer, or NULL with an exception. */
+static void *vbpyFlagsOnly(const char *name, PyObject *self, PyObject *const *args,
+                           Py_ssize_t nargs, PyObject *kwnames, unsigned int *flags)
+{
+    static const char *const kwlist[] = { "flags", NULL };
+    PyObject *argv[1];
+    *flags = 0;
+    if (vbpyParseArgs(name, args, nargs, kwnames, kwlist, 1, 0, argv) < 0)
+        return NULL;
+    void *ptr = vbpySelf(self);
+    if (!ptr || vbpyToUInt(argv[0], "flags", flags) < 0)
+        return NULL;
+    return ptr;
+}
+
 /* getVersion(name=None): libVer, or (libVer, typeVer) when name is given. */
 VBPY_HW(virGetVersion)
 {
@@ -119,15 +136,9 @@ VBPY_HW(virDomainGetSecurityLabel)
 /* dom.getTime(flags=0): {'seconds': int, 'nseconds': int} */
 VBPY_HW(virDomainGetTime)
 {
-    static const char *const kwlist[] = { "flags", NULL };
-    PyObject *argv[1];
-    if (vbpyParseArgs("getTime", args, nargs, kwnames, kwlist, 1, 0, argv) < 0)
-        return NULL;
-    virDomainPtr dom = vbpySelf(self);
-    if (!dom)
-        return NULL;
     unsigned int flags;
-    if (vbpyToUInt(argv[0], "flags", &flags) < 0)
+    virDomainPtr dom = vbpyFlagsOnly("getTime", self, args, nargs, kwnames, &flags);
+    if (!dom)
         return NULL;
     __typeof__(virDomainGetTime) *fn = VBPY_RESOLVE_NAMED(virDomainGetTime);
     if (!fn)
@@ -341,15 +352,9 @@ VBPY_HW(virDomainGetVcpus)
 /* dom.vcpuPinInfo(flags=0): [(bool per host CPU) per vcpu] */
 VBPY_HW(virDomainGetVcpuPinInfo)
 {
-    static const char *const kwlist[] = { "flags", NULL };
-    PyObject *argv[1];
-    if (vbpyParseArgs("vcpuPinInfo", args, nargs, kwnames, kwlist, 1, 0, argv) < 0)
-        return NULL;
-    virDomainPtr dom = vbpySelf(self);
-    if (!dom)
-        return NULL;
     unsigned int flags;
-    if (vbpyToUInt(argv[0], "flags", &flags) < 0)
+    virDomainPtr dom = vbpyFlagsOnly("vcpuPinInfo", self, args, nargs, kwnames, &flags);
+    if (!dom)
         return NULL;
     __typeof__(virDomainGetVcpuPinInfo) *fn = VBPY_RESOLVE_NAMED(virDomainGetVcpuPinInfo);
     if (!fn)
@@ -379,15 +384,9 @@ VBPY_HW(virDomainGetVcpuPinInfo)
 /* dom.emulatorPinInfo(flags=0): (bool per host CPU) */
 VBPY_HW(virDomainGetEmulatorPinInfo)
 {
-    static const char *const kwlist[] = { "flags", NULL };
-    PyObject *argv[1];
-    if (vbpyParseArgs("emulatorPinInfo", args, nargs, kwnames, kwlist, 1, 0, argv) < 0)
-        return NULL;
-    virDomainPtr dom = vbpySelf(self);
-    if (!dom)
-        return NULL;
     unsigned int flags;
-    if (vbpyToUInt(argv[0], "flags", &flags) < 0)
+    virDomainPtr dom = vbpyFlagsOnly("emulatorPinInfo", self, args, nargs, kwnames, &flags);
+    if (!dom)
         return NULL;
     __typeof__(virDomainGetEmulatorPinInfo) *fn = VBPY_RESOLVE_NAMED(virDomainGetEmulatorPinInfo);
     if (!fn)
@@ -415,15 +414,9 @@ VBPY_HW(virDomainGetEmulatorPinInfo)
 /* conn.getCPUMap(flags=0): (ncpus, [online bool per CPU], nonline) */
 VBPY_HW(virNodeGetCPUMap)
 {
-    static const char *const kwlist[] = { "flags", NULL };
-    PyObject *argv[1];
-    if (vbpyParseArgs("getCPUMap", args, nargs, kwnames, kwlist, 1, 0, argv) < 0)
-        return NULL;
-    virConnectPtr conn = vbpySelf(self);
-    if (!conn)
-        return NULL;
     unsigned int flags;
-    if (vbpyToUInt(argv[0], "flags", &flags) < 0)
+    virConnectPtr conn = vbpyFlagsOnly("getCPUMap", self, args, nargs, kwnames, &flags);
+    if (!conn)
         return NULL;
     __typeof__(virNodeGetCPUMap) *fn = VBPY_RESOLVE_NAMED(virNodeGetCPUMap);
     if (!fn)
@@ -599,15 +592,9 @@ VBPY_NODE_STATS(virNodeGetMemoryStats, virNodeMemoryStats, "getMemoryStats", "ce
 /* dom.diskErrors(flags=0): {disk: error} */
 VBPY_HW(virDomainGetDiskErrors)
 {
-    static const char *const kwlist[] = { "flags", NULL };
-    PyObject *argv[1];
-    if (vbpyParseArgs("diskErrors", args, nargs, kwnames, kwlist, 1, 0, argv) < 0)
-        return NULL;
-    virDomainPtr dom = vbpySelf(self);
-    if (!dom)
-        return NULL;
     unsigned int flags;
-    if (vbpyToUInt(argv[0], "flags", &flags) < 0)
+    virDomainPtr dom = vbpyFlagsOnly("diskErrors", self, args, nargs, kwnames, &flags);
+    if (!dom)
         return NULL;
     __typeof__(virDomainGetDiskErrors) *fn = VBPY_RESOLVE_NAMED(virDomainGetDiskErrors);
     if (!fn)
@@ -692,15 +679,9 @@ VBPY_HW(virDomainGetBlockJobInfo)
 /* dom.jobStats(flags=0): the typed parameters plus 'type'. */
 VBPY_HW(virDomainGetJobStats)
 {
-    static const char *const kwlist[] = { "flags", NULL };
-    PyObject *argv[1];
-    if (vbpyParseArgs("jobStats", args, nargs, kwnames, kwlist, 1, 0, argv) < 0)
-        return NULL;
-    virDomainPtr dom = vbpySelf(self);
-    if (!dom)
-        return NULL;
     unsigned int flags;
-    if (vbpyToUInt(argv[0], "flags", &flags) < 0)
+    virDomainPtr dom = vbpyFlagsOnly("jobStats", self, args, nargs, kwnames, &flags);
+    if (!dom)
         return NULL;
     __typeof__(virDomainGetJobStats) *fn = VBPY_RESOLVE_NAMED(virDomainGetJobStats);
     if (!fn)
@@ -848,15 +829,9 @@ VBPY_HW(virDomainInterfaceAddresses)
 /* dom.fsInfo(flags=0): [(mountpoint, name, fstype, [devAlias, ...])] */
 VBPY_HW(virDomainGetFSInfo)
 {
-    static const char *const kwlist[] = { "flags", NULL };
-    PyObject *argv[1];
-    if (vbpyParseArgs("fsInfo", args, nargs, kwnames, kwlist, 1, 0, argv) < 0)
-        return NULL;
-    virDomainPtr dom = vbpySelf(self);
-    if (!dom)
-        return NULL;
     unsigned int flags;
-    if (vbpyToUInt(argv[0], "flags", &flags) < 0)
+    virDomainPtr dom = vbpyFlagsOnly("fsInfo", self, args, nargs, kwnames, &flags);
+    if (!dom)
         return NULL;
     __typeof__(virDomainGetFSInfo) *fn = VBPY_RESOLVE_NAMED(virDomainGetFSInfo);
     __typeof__(virDomainFSInfoFree) *ffree = VBPY_RESOLVE_NAMED(virDomainFSInfoFree);
@@ -899,15 +874,9 @@ VBPY_HW(virDomainGetFSInfo)
 /* dom.ioThreadInfo(flags=0): [(iothread_id, [bool per host CPU])] */
 VBPY_HW(virDomainGetIOThreadInfo)
 {
-    static const char *const kwlist[] = { "flags", NULL };
-    PyObject *argv[1];
-    if (vbpyParseArgs("ioThreadInfo", args, nargs, kwnames, kwlist, 1, 0, argv) < 0)
-        return NULL;
-    virDomainPtr dom = vbpySelf(self);
-    if (!dom)
-        return NULL;
     unsigned int flags;
-    if (vbpyToUInt(argv[0], "flags", &flags) < 0)
+    virDomainPtr dom = vbpyFlagsOnly("ioThreadInfo", self, args, nargs, kwnames, &flags);
+    if (!dom)
         return NULL;
     __typeof__(virDomainGetIOThreadInfo) *fn = VBPY_RESOLVE_NAMED(virDomainGetIOThreadInfo);
     __typeof__(virDomainIOThreadInfoFree) *tfree = VBPY_RESOLVE_NAMED(virDomainIOThreadInfoFree);
