@@ -189,3 +189,32 @@ def test_guest_info_methods_unwrap_fake_dict(typed):
     info = typed.get_guest_info(FakeDomain())
     assert isinstance(info, typed.DomainGuestInfoRecord) and info.fs[0].disk[0].serial == "S1"
     assert typed.get_guest_vcpus(FakeDomain()).offlinable == "1"
+
+
+def test_from_libvirt_fast_path_equals_from_dict(typed):
+    """_from_libvirt (the helpers' one-pass constructor) gives what
+    from_dict(strict=False) gives, for every class, right and wrong types,
+    out-of-range ints, indexed and repeatable fields, unknown names."""
+    values = [0, -1, 1 << 33, 1 << 70, 1.5, True, "s", ["a", "b"]]
+    n = 0
+    for name in typed.__all__:
+        cls = getattr(typed, name)
+        if not (isinstance(cls, type) and issubclass(cls, typed.TypedParams)) or cls is typed.TypedParams:
+            continue
+        for shift in range(len(values)):
+            d = {}
+            for i, (attr, key, _, _, kind) in enumerate(cls.fields()):
+                v = values[(i + shift) % len(values)]
+                d[key.replace("%u", str(i % 3)) if kind == "format" else key] = v
+            d["no.such.field"] = 1
+            fast, slow = cls._from_libvirt(d), cls.from_dict(d, strict=False)
+            assert fast == slow and fast.extra == slow.extra, (name, shift)
+            assert list(fast.extra) == list(slow.extra) and fast.to_dict() == slow.to_dict()
+            for attr, *_ in cls.fields():
+                assert getattr(fast, attr) == getattr(slow, attr), (name, attr)
+            n += 1
+    assert n >= 8 * 25
+    m = typed.DomainMemoryParams._from_libvirt({})
+    assert m.hard_limit is None and m.extra == {} and m == typed.DomainMemoryParams()
+    with pytest.raises(AttributeError):
+        m.no_such_attribute
