@@ -3,6 +3,7 @@ conn.get_all_domain_stats()): installed by `import virtbind` as stand-ins that
 import virtbind.typed on first call, replaced by the helpers themselves once it
 is imported; present in the class stubs so mypy checks them.  Real calls on
 test:///default."""
+import os
 import subprocess
 import sys
 import textwrap
@@ -23,8 +24,10 @@ def conn():
 
 def run_clean(code):
     """CODE in a fresh interpreter with the build's package first on sys.path."""
+    # the environment is kept (under `make check-asan` it preloads the sanitizer)
+    env = dict(os.environ, PYTHONPATH=str(PYDIR))
     r = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True,
-                       text=True, env={"PYTHONPATH": str(PYDIR), "PATH": "/usr/bin:/bin"}, cwd="/")
+                       text=True, env=env, cwd="/")
     assert r.returncode == 0, r.stderr
     return r.stdout
 
