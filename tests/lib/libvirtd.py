@@ -159,6 +159,11 @@ class Libvirtd:
     def uri(self):
         return f"test+unix:///default?socket={self.socket}"
 
+    @property
+    def admin_uri(self):
+        """libvirt-admin's URI of this daemon (virtbind_admin.open)."""
+        return "libvirtd:///system?socket=" + os.path.join(self.sock_dir, "libvirt-admin-sock")
+
     def uri_for(self, path="/default", ro=False):
         """Another test-driver URI through this daemon (e.g. a node XML file)."""
         return f"test+unix://{path}?socket={self.socket_ro if ro else self.socket}"

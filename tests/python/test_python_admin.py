@@ -16,7 +16,7 @@ import pytest
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PYDIR = os.path.join(ROOT, os.environ.get("BUILD", "build"), "python")
 sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
-from libvirtd import Libvirtd, unavailable_reason  # noqa: E402
+from libvirtd import daemon, libvirtd_daemon  # noqa: E402,F401
 
 if not glob.glob(os.path.join(PYDIR, "virtbind_admin*.so")):
     pytest.skip("build/python/virtbind_admin*.so is missing: run `make python` first",
@@ -36,24 +36,11 @@ def ok(code, *args):
     return r.stdout
 
 
-@pytest.fixture(scope="module")
-def daemon(tmp_path_factory):
-    why = unavailable_reason()
-    if why:
-        pytest.skip(why)
-    d = Libvirtd(str(tmp_path_factory.mktemp("libvirtd")))
-    try:
-        d.start()
-        yield d
-    finally:
-        d.cleanup()
-
-
 @pytest.fixture
 def admin_uri(daemon):
-    if not daemon.running():
-        daemon.restart()
-    return "libvirtd:///system?socket=" + os.path.join(daemon.sock_dir, "libvirt-admin-sock")
+    """The admin URI of the module's libvirtd (restarted by ``daemon`` when a
+    test left it down)."""
+    return daemon.admin_uri
 
 
 # ------------------------------------------------------------ the module

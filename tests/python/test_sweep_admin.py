@@ -26,28 +26,15 @@ WORKER = os.path.join(ROOT, "tests", "reliability", "sweep_admin_worker.py")
 sys.path.insert(0, os.path.join(ROOT, "tests", "reliability"))
 sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
 import sweep_common  # noqa: E402
-from libvirtd import Libvirtd, unavailable_reason  # noqa: E402
+from libvirtd import daemon, libvirtd_daemon  # noqa: E402,F401
 
 if not glob.glob(os.path.join(PYDIR, "virtbind_admin*.so")):
     pytest.skip("build/python/virtbind_admin*.so is missing: run `make python` first",
                 allow_module_level=True)
 
 
-@pytest.fixture(scope="module")
-def daemon(tmp_path_factory):
-    why = unavailable_reason()
-    if why:
-        pytest.skip(why)
-    d = Libvirtd(str(tmp_path_factory.mktemp("libvirtd")))
-    try:
-        d.start()
-        yield d
-    finally:
-        d.cleanup()
-
-
 def admin_uri(d):
-    return "libvirtd:///system?socket=" + os.path.join(d.sock_dir, "libvirt-admin-sock")
+    return d.admin_uri
 
 
 def run_sweep(d, tmp_path, extra_args=(), extra_env=None):

@@ -134,15 +134,6 @@ def plausible(pname, ann, env, func, uri):
     return None
 
 
-def target_of(pyname, env):
-    if "." in pyname:
-        cls, meth = pyname.split(".", 1)
-        unbound = getattr(getattr(A, cls), meth)
-        obj = env.objs.get(cls)
-        return (getattr(obj, meth) if obj is not None else None), unbound, cls
-    return getattr(A, pyname), None, None
-
-
 def orphan(c2, cls, env):
     """An object of class cls obtained from the connection c2."""
     srv = c2.lookupServer("libvirtd")
@@ -159,35 +150,16 @@ def orphan(c2, cls, env):
 def sweep_function(sw, idx, cname, pyname, sigs, uri, main_sock, saved):
     env = Env(uri, main_sock)
     try:
-        sig = sigs.get(pyname)
-        if sig is None:
-            sw.findings.append({"func": cname, "case": "signature",
-                                "exception": "no stub", "message": pyname})
-            sig = []
-        bound, unbound, cls = target_of(pyname, env)
+        sig = common.signature_of(sw, sigs, cname, pyname)
+        bound, unbound, cls = common.target_of(A, pyname, env.objs)
         tag = "%s (%s)" % (cname, pyname)
-        nreq = sum(1 for _, _, d in sig if not d)
         base = [plausible(n, a, env, pyname, uri) for n, a, _ in sig]
-        if bound is not None:
-            for i, (pn, ann, _) in enumerate(sig):
-                bad_uri = BAD_URIS if (pyname == "open" and pn == "name") else None
-                for label, bad in common.bad_values(bad_uri):
-                    args = list(base)
-                    args[i] = bad
-                    sw.call(idx, tag, "arg %s=%s" % (pn, label), bound, args)
-            if nreq > 0:
-                sw.call(idx, tag, "too few args", bound, base[:nreq - 1])
-            sw.call(idx, tag, "too many args", bound, base + [0, "x"])
-            sw.call(idx, tag, "unknown keyword", bound, base[:nreq], {"nosuch_kw": 1})
-            if sig:
-                sw.call(idx, tag, "duplicate keyword", bound, base[:1], {sig[0][0]: base[0]})
-                sw.call(idx, tag, "all None", bound, [None] * len(sig))
-        if unbound is not None:
-            sw.call(idx, tag, "unbound self=None", unbound, [None] + base)
-            sw.call(idx, tag, "unbound self=object()", unbound, [Other()] + base)
-            other = env.objs["virAdmServer"] if cls != "virAdmServer" else env.conn
-            sw.call(idx, tag, "unbound self=other class", unbound, [other] + base)
-            sw.call(idx, tag, "unbound no self", unbound, [])
+        other = env.objs["virAdmServer"] if cls != "virAdmServer" else env.conn
+        # "all None" of a function without parameters would be a valid call
+        # (close() among them): not made
+        common.argument_cases(sw, idx, tag, sig, base, bound, unbound, other,
+                              lambda pn: BAD_URIS if (pyname == "open" and pn == "name") else None,
+                              all_none_without_params=False)
         if cls is not None and pyname != "virAdmConnect.close":
             c2 = A.open(uri)
             if cls == "virAdmConnect":

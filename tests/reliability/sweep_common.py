@@ -139,6 +139,59 @@ class Sweep:
         return kind
 
 
+def signature_of(sw, sigs, cname, pyname):
+    """pyname's parameters from the stubs; a missing stub is a finding."""
+    sig = sigs.get(pyname)
+    if sig is None:
+        sw.findings.append({"func": cname, "case": "signature",
+                            "exception": "no stub", "message": pyname})
+        sig = []
+    return sig
+
+
+def target_of(mod, pyname, objs):
+    """(bound callable or None, unbound callable or None, class name or None)
+    of a manifest value: "Class.method" on ``objs[Class]``, or a function."""
+    if "." in pyname:
+        cls, meth = pyname.split(".", 1)
+        unbound = getattr(getattr(mod, cls), meth)
+        obj = objs.get(cls)
+        return (getattr(obj, meth) if obj is not None else None), unbound, cls
+    return getattr(mod, pyname), None, None
+
+
+def argument_cases(sw, idx, tag, sig, base, bound, unbound, other, uri_of=None,
+                   all_none_without_params=True):
+    """The cases every sweep makes for one function: each parameter of ``sig``
+    (from load_signatures) in turn replaced by every bad value, the others
+    ``base`` (plausible); too few / too many arguments, an unknown and a
+    duplicate keyword, all None — on ``bound``; then ``unbound`` with a wrong
+    self (None, object(), ``other``: an object of another class, none).
+    ``uri_of(pname)`` gives the (unknown URI, printf-probe URI) pair of a URI
+    parameter, or None.  ``all_none_without_params``: whether "all None" may
+    call a function that has no parameters (a valid call)."""
+    if bound is not None:
+        for i, (pn, ann, _) in enumerate(sig):
+            for label, bad in bad_values(uri_of(pn) if uri_of else None):
+                args = list(base)
+                args[i] = bad
+                sw.call(idx, tag, "arg %s=%s" % (pn, label), bound, args)
+        nreq = sum(1 for _, _, d in sig if not d)
+        if nreq > 0:
+            sw.call(idx, tag, "too few args", bound, base[:nreq - 1])
+        sw.call(idx, tag, "too many args", bound, base + [0, "x"])
+        sw.call(idx, tag, "unknown keyword", bound, base[:nreq], {"nosuch_kw": 1})
+        if sig:
+            sw.call(idx, tag, "duplicate keyword", bound, base[:1], {sig[0][0]: base[0]})
+        if sig or all_none_without_params:
+            sw.call(idx, tag, "all None", bound, [None] * len(sig))
+    if unbound is not None:
+        sw.call(idx, tag, "unbound self=None", unbound, [None] + base)
+        sw.call(idx, tag, "unbound self=object()", unbound, [Other()] + base)
+        sw.call(idx, tag, "unbound self=other class", unbound, [other] + base)
+        sw.call(idx, tag, "unbound no self", unbound, [])
+
+
 def report(man, order, swept, skipped, limited, sw, fields):
     """The worker's last output: one JSON object on stdout."""
     json.dump({"manifest": len(man), "order": order, "swept": swept, "skipped": skipped,

@@ -162,10 +162,11 @@ def plausible(pname, ann, env, func):
     return None
 
 
-def bad_values(pname, ann, func):
-    """(label, value) pairs that are wrong for the parameter in some way."""
-    uri = pname in URI_PARAMS and (func in URI_FUNCS or "migrate" in func.lower())
-    return common.bad_values(("test:///nosuch", "test:///%s%n%x%s%n") if uri else None)
+def uri_pair(pname, func):
+    """For a URI parameter: (unknown URI, printf-probe URI) on the test driver."""
+    if pname in URI_PARAMS and (func in URI_FUNCS or "migrate" in func.lower()):
+        return ("test:///nosuch", "test:///%s%n%x%s%n")
+    return None
 
 
 # ------------------------------------------------------------ calling
@@ -175,55 +176,17 @@ class Sweep(common.Sweep):
         super().__init__(ALLOWED, VERBOSE)
 
 
-def target_of(pyname, env):
-    """(bound callable or None, unbound callable, class name or None)."""
-    if "." in pyname:
-        cls, meth = pyname.split(".", 1)
-        ctype = getattr(V, cls)
-        unbound = getattr(ctype, meth)
-        obj = env.objs.get(cls)
-        return (getattr(obj, meth) if obj is not None else None), unbound, cls
-    f = getattr(V, pyname)
-    return f, None, None
-
-
 def sweep_function(sw, idx, cname, pyname, sigs):
     env = Env()
     try:
-        sig = sigs.get(pyname)
-        if sig is None:
-            sw.findings.append({"func": cname, "case": "signature",
-                                "exception": "no stub", "message": pyname})
-            sig = []
-        bound, unbound, cls = target_of(pyname, env)
+        sig = common.signature_of(sw, sigs, cname, pyname)
+        bound, unbound, cls = common.target_of(V, pyname, env.objs)
         tag = "%s (%s)" % (cname, pyname)
-        nreq = sum(1 for _, _, d in sig if not d)
         base = [plausible(n, a, env, pyname) for n, a, _ in sig]
-
-        if bound is not None:
-            # each parameter wrong in turn
-            for i, (pn, ann, _) in enumerate(sig):
-                for label, bad in bad_values(pn, ann, pyname):
-                    args = list(base)
-                    args[i] = bad
-                    sw.call(idx, tag, "arg %s=%s" % (pn, label), bound, args)
-            # arity and keywords
-            if nreq > 0:
-                sw.call(idx, tag, "too few args", bound, base[:nreq - 1])
-            sw.call(idx, tag, "too many args", bound, base + [0, "x"])
-            sw.call(idx, tag, "unknown keyword", bound, base[:nreq], {"nosuch_kw": 1})
-            if sig:
-                sw.call(idx, tag, "duplicate keyword", bound, base[:1], {sig[0][0]: base[0]})
-            if sig or cname not in NO_VALID_CALL:
-                sw.call(idx, tag, "all None", bound, [None] * len(sig))
-
-        if unbound is not None:
-            # wrong self
-            sw.call(idx, tag, "unbound self=None", unbound, [None] + base)
-            sw.call(idx, tag, "unbound self=object()", unbound, [Other()] + base)
-            other = env.objs["virDomain"] if cls != "virDomain" else env.objs["virNetwork"]
-            sw.call(idx, tag, "unbound self=other class", unbound, [other] + base)
-            sw.call(idx, tag, "unbound no self", unbound, [])
+        other = env.objs["virDomain"] if cls != "virDomain" else env.objs["virNetwork"]
+        common.argument_cases(sw, idx, tag, sig, base, bound, unbound, other,
+                              lambda pn: uri_pair(pn, pyname),
+                              all_none_without_params=cname not in NO_VALID_CALL)
 
         if cls is not None and cls in env.objs and pyname != "virConnect.close":
             # the object's connection closed (a second connection so that env's stays usable)
