@@ -161,7 +161,14 @@ PY_STUBS      += $(PY_PKG)/_typed_methods.py
 $(PY_PKG)/_typed_methods.py: $(PY_DIR)/.stubs.stamp ;
 
 .PHONY: python
-python: $(PY_EXT) $(PY_ADMIN_EXT) $(PY_PKG_PY) $(PY_PKG)/py.typed $(PY_COMPAT) $(PY_STUBS)
+python: $(PY_EXT) $(PY_ADMIN_EXT) $(PY_PKG_PY) $(PY_PKG)/py.typed $(PY_COMPAT) $(PY_STUBS) \
+        $(PY_DIR)/.pyc.stamp
+
+# byte-compiled like an installed package (Debian compiles python3-libvirt at
+# install): without it every `import virtbind` compiles the generated modules
+# again when PYTHONDONTWRITEBYTECODE is set or the tree is read-only
+$(PY_DIR)/.pyc.stamp: $(PY_PKG_PY) $(PY_COMPAT) $(PY_STUBS)
+	$(PYTHON) -m compileall -q $(PY_DIR) >/dev/null && touch $@
 
 $(PY_GEN_C): $(GEN) api-xml/annotations.txt
 	mkdir -p $(PY_DIR)/gen && $(GEN) --python-out $(PY_DIR)/gen

@@ -297,6 +297,62 @@ static void header(const vbModel *m, vbBuf *b, const char *file, const char *wha
     vbBufAdd(b, "# (enum types, errors and versions: generator/gen_python_enums.c)\n");
 }
 
+/* The stub's view: one class statement per enum type. */
+static void emitEnumClasses(const vbModel *m, const vbPyEnumTypes *ts, bool admin, vbBuf *b)
+{
+    for (size_t k = 0; k < ts->n; k++) {
+        const vbPyEnumType *t = &ts->t[k];
+        if ((t->src == VB_SRC_ADMIN) != admin)
+            continue;
+        vbBufPrintf(b, "\nclass %s(%s):\n", t->pyname, t->flags ? "_IntFlag" : "_IntEnum");
+        for (size_t i = 0; i < t->nmembers; i++)
+            vbBufPrintf(b, "    %s = %lld\n", t->mnames[i], m->enums[t->members[i]].value);
+    }
+}
+
+/* The runtime's view: a table the module's __getattr__ builds each class
+ * from on first use.  Building all ~170 classes at import cost ~17 ms, most
+ * of `import virtbind` (docs/performance.md, import row); one class costs
+ * ~0.1 ms.  Even the enum module is imported on first use (~5 ms with
+ * functools and collections).  The lock makes every thread see the same
+ * class object. */
+static void emitEnumTable(const vbModel *m, const vbPyEnumTypes *ts, bool admin, vbBuf *b)
+{
+    vbBufAdd(b, "# class name -> (enum base class, docstring, members): each class is built\n"
+                "# on first use (module __getattr__ below), not at import\n"
+                "_DEFS = {\n");
+    for (size_t k = 0; k < ts->n; k++) {
+        const vbPyEnumType *t = &ts->t[k];
+        if ((t->src == VB_SRC_ADMIN) != admin)
+            continue;
+        const vbEnumConst *e0 = &m->enums[t->first];
+        vbBufPrintf(b, "    \"%s\": (\"%s\", \"%s (%s, %s XML): %s\", (\n", t->pyname,
+                    t->flags ? "IntFlag" : "IntEnum", t->ctype, e0->file ? e0->file : "?",
+                    vbSourceName(t->src), t->why);
+        for (size_t i = 0; i < t->nmembers; i++)
+            vbBufPrintf(b, "        (\"%s\", %lld),\n", t->mnames[i],
+                        m->enums[t->members[i]].value);
+        vbBufAdd(b, "    )),\n");
+    }
+    vbBufAdd(b, "}\n\n"
+                "_lock = _thread.allocate_lock()\n\n\n"
+                "def __getattr__(name):\n"
+                "    d = _DEFS.get(name)\n"
+                "    if d is None:\n"
+                "        raise AttributeError(\"module %r has no attribute %r\" % (__name__, name))\n"
+                "    with _lock:\n"
+                "        cls = globals().get(name)\n"
+                "        if cls is None:\n"
+                "            import enum\n"
+                "            base, doc, members = d\n"
+                "            cls = getattr(enum, base)(name, members, module=__name__, qualname=name)\n"
+                "            cls.__doc__ = doc\n"
+                "            globals()[name] = cls\n"
+                "    return cls\n\n\n"
+                "def __dir__():\n"
+                "    return sorted(set(globals()) | set(_DEFS))\n");
+}
+
 /* enums.py (runtime: IntEnum / IntFlag) or enums.pyi (types: the classes
  * over _IntEnum/_IntFlag, which are not ints for the type checker, so a
  * member of one enum type is refused where another is expected; they convert
@@ -309,8 +365,7 @@ static void emitEnums(const vbModel *m, const vbPyEnumTypes *ts, bool admin, boo
                  : "every enum type of libvirt's main, QEMU and\n# LXC APIs as an IntEnum or "
                    "IntFlag class (re-exported by virtbind).");
     if (!stub) {
-        vbBufAdd(b, "from enum import IntEnum, IntFlag\n\n"
-                    "_IntEnum = IntEnum\n_IntFlag = IntFlag\n\n");
+        vbBufAdd(b, "import _thread\n\n");
     } else {
         vbBufAdd(b, "import enum\nfrom typing import Union\n\n"
                     "class _IntEnum(enum.Enum):\n"
@@ -339,18 +394,10 @@ static void emitEnums(const vbModel *m, const vbPyEnumTypes *ts, bool admin, boo
         if ((ts->t[k].src == VB_SRC_ADMIN) == admin)
             vbBufPrintf(b, "    \"%s\",\n", ts->t[k].pyname);
     vbBufAdd(b, "]\n\n");
-    for (size_t k = 0; k < ts->n; k++) {
-        const vbPyEnumType *t = &ts->t[k];
-        if ((t->src == VB_SRC_ADMIN) != admin)
-            continue;
-        const vbEnumConst *e0 = &m->enums[t->first];
-        vbBufPrintf(b, "\nclass %s(%s):\n", t->pyname, t->flags ? "_IntFlag" : "_IntEnum");
-        if (!stub)
-            vbBufPrintf(b, "    \"\"\"%s (%s, %s XML): %s\"\"\"\n", t->ctype,
-                        e0->file ? e0->file : "?", vbSourceName(t->src), t->why);
-        for (size_t i = 0; i < t->nmembers; i++)
-            vbBufPrintf(b, "    %s = %lld\n", t->mnames[i], m->enums[t->members[i]].value);
-    }
+    if (stub)
+        emitEnumClasses(m, ts, admin, b);
+    else
+        emitEnumTable(m, ts, admin, b);
     if (stub) {
         vbBufAdd(b, "\n__virtbind_enum_types__: dict[str, str]\n");
         if (!admin)

@@ -18,9 +18,10 @@ def _typed_event_callback(callback, clsname, pos):
 
 
 # ------------------------------------------------------------ default loop
-import threading as _threading
+# threading is imported when a loop starts, not at `import virtbind`
+import _thread as _threadmod
 
-_lock = _threading.Lock()
+_lock = _threadmod.allocate_lock()
 _registered = False
 _thread = None
 _stop = None
@@ -36,18 +37,19 @@ def event_loop_start():
     with _lock:
         if _thread is not None and _thread.is_alive():
             return _thread
+        import threading
         if not _registered:
             if virtbind.virEventRegisterDefaultImpl() < 0:
                 raise virtbind.libvirtError("virEventRegisterDefaultImpl failed")
             _registered = True
-        stop = _threading.Event()
+        stop = threading.Event()
 
         def run():
             while not stop.is_set():
                 if virtbind.virEventRunDefaultImpl() < 0:
                     break
 
-        t = _threading.Thread(target=run, name="virtbind-event-loop", daemon=True)
+        t = threading.Thread(target=run, name="virtbind-event-loop", daemon=True)
         _stop, _thread = stop, t
         t.start()
         return t
@@ -60,13 +62,14 @@ def event_loop_stop(timeout=5.0):
     inside a callback).  The implementation stays registered (libvirt cannot
     unregister it); event_loop_start() runs it again."""
     global _thread
+    import threading
     import virtbind
     with _lock:
         t, stop = _thread, _stop
         if t is None:
             return True
         stop.set()
-        if t is _threading.current_thread():
+        if t is threading.current_thread():
             _thread = None
             return True       # called from a callback: the loop ends after it
         timer = virtbind.virEventAddTimeout(0, lambda timer, opaque: None, None)
