@@ -1262,8 +1262,10 @@ static void emitStub(vbPyGen *g, int fi)
             "            return vbpyErrRaise(&err, \"%s\");\n        }\n"
             "        if (c_ret < c_%s)\n            break;\n",
             fail, grow->name, f->name, grow_len->name);
+        /* the array is full (c_ret >= its size): free exactly its size, never
+         * more, whatever count libvirt returned (calloc'd: unused slots NULL) */
         if (p->args[grow - f->args].out == PO_NAME_LIST)
-            OUT("        vbpyFreeStrings(c_%s, (size_t)c_ret);\n", grow->name);
+            OUT("        vbpyFreeStrings(c_%s, (size_t)c_%s);\n", grow->name, grow_len->name);
         OUT("        free(c_%s);\n        c_%s *= 2;\n    }\n", grow->name, grow_len->name);
     } else {
         if (tp_in)
