@@ -4,6 +4,7 @@
  * text second; the annotations file settles what neither can. */
 #include "vb_internal.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -433,11 +434,46 @@ static void vbApplyArgAnnotation(vbModel *m, vbFunction *fn, size_t i, vbAnnotat
     arg->annotated = true;
 }
 
+/* Whether a sentence of the function's text names @NAME and NULL (not "NULL
+ * terminated"), e.g. virDomainGetMetadata: "parameter @uri must be set to
+ * ..., otherwise must be NULL", or "Any of @emulator, @arch ... may be NULL".
+ * Such prose may make a string input nullable where the argument's own text
+ * does not say so; it is too loose to decide alone, so the check below asks
+ * for a reviewed annotation. */
+static bool vbProseNamesNull(const vbFunction *fn, const char *name)
+{
+    if (!fn->info)
+        return false;
+    size_t len = strlen(name);
+    for (const char *p = strchr(fn->info, '@'); p; p = strchr(p + 1, '@')) {
+        if (strncmp(p + 1, name, len) != 0 || isalnum((unsigned char)p[1 + len]) || p[1 + len] == '_')
+            continue;
+        /* the sentence: from after the last ". " / ".\n" / blank line before the
+         * mention to the next one after it */
+        const char *start = p, *end = p;
+        while (start > fn->info + 1 && !(isspace((unsigned char)start[-1]) &&
+                                         (start[-2] == '.' || start[-2] == '\n')))
+            start--;
+        while (*end && !((end[0] == '.' && (isspace((unsigned char)end[1]) || !end[1])) ||
+                         (end[0] == '\n' && end[1] == '\n')))
+            end++;
+        for (const char *q = start; q && q < end; q++) {
+            q = strstr(q, "NULL");
+            if (!q || q >= end)
+                break;
+            if (!vbStartsWith(q + 4, " terminated") && !vbStartsWith(q + 4, "-terminated"))
+                return true;
+        }
+    }
+    return false;
+}
+
 static void vbClassifyCallableArgs(vbModel *m, vbFunction *fn, vbAnnotations *a)
 {
     for (size_t i = 0; i < fn->nargs; i++) {
         vbArg *arg = &fn->args[i];
-        arg->optional = vbStartsWith(arg->info, "optional") || vbStartsWith(arg->info, "(optional)");
+        arg->optional = (arg->info && (strncasecmp(arg->info, "optional", 8) == 0 ||
+                                      strncasecmp(arg->info, "(optional)", 10) == 0));
         if ((int)i == fn->self_arg || !arg->ctype.depth)
             continue;
         if (arg->ctype.kind == VB_T_CHAR && arg->ctype.depth == 1 && arg->ctype.is_const)
@@ -458,6 +494,12 @@ static void vbClassifyCallableArgs(vbModel *m, vbFunction *fn, vbAnnotations *a)
         vbApplyArgAnnotation(m, fn, i, a);
     for (size_t i = 0; i < fn->nargs; i++) {
         vbArg *arg = &fn->args[i];
+        if (arg->ctype.kind == VB_T_CHAR && arg->dir == VB_DIR_IN && !arg->nullable &&
+            !arg->annotated && vbProseNamesNull(fn, arg->name))
+            vbModelUnclassified(m, fn->src, fn->line,
+                                "%s argument '%s': the function's text names @%s beside NULL; "
+                                "annotate nullable=yes or nullable=no with the reason",
+                                fn->name, arg->name, arg->name);
         if (arg->role == VB_ROLE_UNSET)
             vbModelUnclassified(m, fn->src, fn->line, "%s argument '%s' (%s): no rule gives its role",
                                 fn->name, arg->name, arg->type);

@@ -328,6 +328,35 @@ def test_missing_group_leaves_macros_unclassified(tmp_path):
     assert "virNodeGetSEVInfo takes typed parameters but no field group lists it" in res.stdout
 
 
+def test_string_the_function_text_ties_to_null_needs_a_reviewed_decision(tmp_path):
+    # virDomainGetMetadata's @uri is NULL-able only by the function's prose
+    # ("otherwise must be NULL"): without its annotation the model is incomplete
+    ann = tmp_path / "ann.txt"
+    text = "".join(line for line in ANNOTATIONS.read_text().splitlines(keepends=True)
+                   if not line.startswith("arg virDomainGetMetadata.uri "))
+    ann.write_text(text)
+    res = run_gen("--check-model", "--annotations", str(ann))
+    assert res.returncode == 1
+    main = xml_paths()["main"]
+    line = next(n for n, t in enumerate(pathlib.Path(main).read_text().splitlines(), 1)
+                if "<function name='virDomainGetMetadata'" in t)
+    assert (f"{main}:{line}: virDomainGetMetadata argument 'uri': the function's text names "
+            "@uri beside NULL") in res.stdout
+
+
+def test_prose_null_decisions_reach_the_model(fns):
+    nullable = {(f, a["name"]): a["nullable"] for f in fns for a in fns[f]["args"]}
+    for name in ("emulator", "arch", "machine", "virttype"):
+        assert nullable[("virConnectCompareHypervisorCPU", name)] is True
+    assert nullable[("virDomainGetMetadata", "uri")] is True
+    assert nullable[("virDomainSetMetadata", "metadata")] is True
+    assert nullable[("virDomainFSTrim", "mountPoint")] is True
+    # "Optional ASCII formatted MAC address": optional, whatever the case
+    assert nullable[("virNetworkGetDHCPLeases", "mac")] is True
+    # reviewed "no": NULL is valid only in the size probe the binding makes
+    assert nullable[("virDomainGetBlockIoTune", "disk")] is False
+
+
 def test_duplicate_definition_is_an_input_error(tmp_path):
     lxc = pathlib.Path(xml_paths()["lxc"]).read_text()
     bad = tmp_path / "lxc.xml"
