@@ -307,22 +307,23 @@ def test_stale_annotation_is_reported(tmp_path):
     assert f"{ann}:{lines}: stale annotation 'arg virNoSuchFunction.x'" in res.stdout
 
 
-def test_field_without_type_needs_an_annotation(tmp_path):
+def check_model_without(tmp_path, prefix):
+    """virtbind-gen --check-model with the annotations file minus the entries
+    starting with PREFIX."""
     ann = tmp_path / "ann.txt"
-    text = "".join(line for line in ANNOTATIONS.read_text().splitlines(keepends=True)
-                   if not line.startswith("field VIR_DOMAIN_JOB_ERRMSG "))
-    ann.write_text(text)
-    res = run_gen("--check-model", "--annotations", str(ann))
+    ann.write_text("".join(line for line in ANNOTATIONS.read_text().splitlines(keepends=True)
+                           if not line.startswith(prefix)))
+    return run_gen("--check-model", "--annotations", str(ann))
+
+
+def test_field_without_type_needs_an_annotation(tmp_path):
+    res = check_model_without(tmp_path, "field VIR_DOMAIN_JOB_ERRMSG ")
     assert res.returncode == 1
     assert "VIR_DOMAIN_JOB_ERRMSG ('errmsg'): the doc text states no type" in res.stdout
 
 
 def test_missing_group_leaves_macros_unclassified(tmp_path):
-    ann = tmp_path / "ann.txt"
-    text = "".join(line for line in ANNOTATIONS.read_text().splitlines(keepends=True)
-                   if not line.startswith("group VIR_NODE_SEV_ "))
-    ann.write_text(text)
-    res = run_gen("--check-model", "--annotations", str(ann))
+    res = check_model_without(tmp_path, "group VIR_NODE_SEV_ ")
     assert res.returncode == 1
     assert "VIR_NODE_SEV_PDH ('pdh') belongs to no typed-parameter group" in res.stdout
     assert "virNodeGetSEVInfo takes typed parameters but no field group lists it" in res.stdout
@@ -331,11 +332,7 @@ def test_missing_group_leaves_macros_unclassified(tmp_path):
 def test_string_the_function_text_ties_to_null_needs_a_reviewed_decision(tmp_path):
     # virDomainGetMetadata's @uri is NULL-able only by the function's prose
     # ("otherwise must be NULL"): without its annotation the model is incomplete
-    ann = tmp_path / "ann.txt"
-    text = "".join(line for line in ANNOTATIONS.read_text().splitlines(keepends=True)
-                   if not line.startswith("arg virDomainGetMetadata.uri "))
-    ann.write_text(text)
-    res = run_gen("--check-model", "--annotations", str(ann))
+    res = check_model_without(tmp_path, "arg virDomainGetMetadata.uri ")
     assert res.returncode == 1
     main = xml_paths()["main"]
     line = next(n for n, t in enumerate(pathlib.Path(main).read_text().splitlines(), 1)
