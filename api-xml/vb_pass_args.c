@@ -434,19 +434,42 @@ static void vbApplyArgAnnotation(vbModel *m, vbFunction *fn, size_t i, vbAnnotat
     arg->annotated = true;
 }
 
-/* Whether a sentence of the function's text names @NAME and NULL (not "NULL
- * terminated"), e.g. virDomainGetMetadata: "parameter @uri must be set to
- * ..., otherwise must be NULL", or "Any of @emulator, @arch ... may be NULL".
- * Such prose may make a string input nullable where the argument's own text
- * does not say so; it is too loose to decide alone, so the check below asks
- * for a reviewed annotation. */
+/* Is p (inside text) a mention of argument NAME: "@name", "'name'", or,
+ * for a name with an upper-case letter (srcSpec: not an English word), the
+ * bare name as a whole word?  Returns the mention's length, 0 if none. */
+static size_t vbArgMention(const char *text, const char *p, const char *name)
+{
+    size_t len = strlen(name);
+    bool camel = false;
+    for (const char *c = name; *c; c++)
+        camel |= isupper((unsigned char)*c) != 0;
+    const char *word = p;
+    if (*p == '@' || *p == '\'')
+        word = p + 1;
+    else if (!camel || (p > text && (isalnum((unsigned char)p[-1]) || p[-1] == '_')))
+        return 0;
+    if (strncmp(word, name, len) != 0)
+        return 0;
+    char after = word[len];
+    if (*p == '\'')
+        return after == '\'' ? len + 2 : 0;
+    return isalnum((unsigned char)after) || after == '_' ? 0 : (size_t)(word - p) + len;
+}
+
+/* Whether a sentence of the function's text mentions argument NAME together
+ * with NULL (not "NULL terminated") or "optional", e.g. virDomainGetMetadata:
+ * "parameter @uri must be set to ..., otherwise must be NULL";
+ * virNodeNumOfDevices: "If the optional 'cap' argument is non-NULL";
+ * virConnectFindStoragePoolSources: "The srcSpec (optional for some storage
+ * pool types ...)".  Such prose may make a string input nullable where the
+ * argument's own text does not say so; it is too loose to decide alone, so
+ * the check below asks for a reviewed annotation. */
 static bool vbProseNamesNull(const vbFunction *fn, const char *name)
 {
     if (!fn->info)
         return false;
-    size_t len = strlen(name);
-    for (const char *p = strchr(fn->info, '@'); p; p = strchr(p + 1, '@')) {
-        if (strncmp(p + 1, name, len) != 0 || isalnum((unsigned char)p[1 + len]) || p[1 + len] == '_')
+    for (const char *p = fn->info; *p; p++) {
+        if (!vbArgMention(fn->info, p, name))
             continue;
         /* the sentence: from after the last ". " / ".\n" / blank line before the
          * mention to the next one after it */
@@ -457,12 +480,12 @@ static bool vbProseNamesNull(const vbFunction *fn, const char *name)
         while (*end && !((end[0] == '.' && (isspace((unsigned char)end[1]) || !end[1])) ||
                          (end[0] == '\n' && end[1] == '\n')))
             end++;
-        for (const char *q = start; q && q < end; q++) {
-            q = strstr(q, "NULL");
-            if (!q || q >= end)
-                break;
-            if (!vbStartsWith(q + 4, " terminated") && !vbStartsWith(q + 4, "-terminated"))
+        for (const char *q = start; q < end; q++) {
+            if (strncmp(q, "NULL", 4) == 0 && !vbStartsWith(q + 4, " terminated") &&
+                !vbStartsWith(q + 4, "-terminated"))
                 return true;
+            if (strncasecmp(q, "optional", 8) == 0 && !isalpha((unsigned char)q[8]))
+                return true;   /* not "optionally" */
         }
     }
     return false;
@@ -497,9 +520,9 @@ static void vbClassifyCallableArgs(vbModel *m, vbFunction *fn, vbAnnotations *a)
         if (arg->ctype.kind == VB_T_CHAR && arg->dir == VB_DIR_IN && !arg->nullable &&
             !arg->annotated && vbProseNamesNull(fn, arg->name))
             vbModelUnclassified(m, fn->src, fn->line,
-                                "%s argument '%s': the function's text names @%s beside NULL; "
-                                "annotate nullable=yes or nullable=no with the reason",
-                                fn->name, arg->name, arg->name);
+                                "%s argument '%s': the function's text names it beside NULL or "
+                                "'optional'; annotate nullable=yes or nullable=no with the reason",
+                                fn->name, arg->name);
         if (arg->role == VB_ROLE_UNSET)
             vbModelUnclassified(m, fn->src, fn->line, "%s argument '%s' (%s): no rule gives its role",
                                 fn->name, arg->name, arg->type);

@@ -338,7 +338,7 @@ def test_string_the_function_text_ties_to_null_needs_a_reviewed_decision(tmp_pat
     line = next(n for n, t in enumerate(pathlib.Path(main).read_text().splitlines(), 1)
                 if "<function name='virDomainGetMetadata'" in t)
     assert (f"{main}:{line}: virDomainGetMetadata argument 'uri': the function's text names "
-            "@uri beside NULL") in res.stdout
+            "it beside NULL or 'optional'") in res.stdout
 
 
 def test_prose_null_decisions_reach_the_model(fns):
