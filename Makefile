@@ -311,6 +311,11 @@ BENCH_ARGS  ?=
 bench: $(BENCH_C)
 	@BUILD=$(abspath $(BUILD)) $(PYTHON) bench/run.py $(BENCH_ARGS)
 
+# instructions per call under callgrind (deterministic; ~5 minutes)
+.PHONY: bench-instructions
+bench-instructions: $(BENCH_C)
+	@BUILD=$(abspath $(BUILD)) sh bench/instructions.sh
+
 $(BENCH_C): bench/bench_c.c $(VBT_HEADERS) $(VBT_STATIC)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(VBT_CFLAGS) -o $@ $< $(VBT_STATIC) $(VBT_LIBVIRT_LIBS)
