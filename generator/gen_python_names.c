@@ -171,14 +171,8 @@ static const char *const vbPyAdminAlso[] = {
     "virEventRunDefaultImpl",
 };
 
-/* Off until the .pyi generator (virtbind_admin.pyi) lists these through
- * vbPyAdminAlsoBinds, so that module and stubs change together. */
-static const bool vbPyAdminAlsoEnabled = false;
-
 bool vbPyAdminAlsoBinds(const char *cname)
 {
-    if (!vbPyAdminAlsoEnabled)
-        return false;
     for (size_t i = 0; i < sizeof(vbPyAdminAlso) / sizeof(vbPyAdminAlso[0]); i++)
         if (strcmp(vbPyAdminAlso[i], cname) == 0)
             return true;

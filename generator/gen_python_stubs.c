@@ -131,6 +131,9 @@ static const struct {
     { "virConnectGetAllDomainStats", { "int", "int" },
       "list[tuple[virDomain, dict[str, _TPValue]]]", NULL },
     { "virConnectOpenAuth", { "Optional[str]", "list[Any]", "int" }, "virConnect", NULL },
+    { "virAdmConnectRegisterCloseCallback",
+      { "Callable[[virAdmConnect, int, _T], object]", "_T" }, "int", NULL },
+    { "virAdmConnectUnregisterCloseCallback", { NULL }, "None", NULL },
     { "virConnectRegisterCloseCallback", { "Callable[[virConnect, int, _T], object]", "_T" },
       "int", NULL },
     { "virConnectUnregisterCloseCallback", { NULL }, "None", NULL },
@@ -497,7 +500,8 @@ static void classify(const vbModel *m, stFn *s, bool admin)
     const vbFunction *f = &m->functions[s->fn];
     s->host = -1;
     /* the admin API is the module virtbind_admin; virAdmInitialize runs at import */
-    if ((f->src == VB_SRC_ADMIN) != admin || vbPyDeferredReason(f->name) ||
+    bool also = admin && vbPyAdminAlsoBinds(f->name);   /* the default loop, in virtbind_admin */
+    if (((f->src == VB_SRC_ADMIN) != admin && !also) || vbPyDeferredReason(f->name) ||
         strcmp(f->name, "virAdmInitialize") == 0)
         return;
     const char *hw = vbPyHandwritten(f->name);

@@ -53,9 +53,9 @@ def test_module_tables():
         assert m['virAdmConnectListServers'] == 'virAdmConnect.listServers'
         assert m['virAdmServerGetThreadPoolParameters'] == 'virAdmServer.getThreadPoolParameters'
         assert m['virAdmClientGetInfo'] == 'virAdmClient.getInfo'
-        # the admin XML, plus (once the stubs list them) the default event loop
-        # close callbacks need
-        assert {n for n in m if not n.startswith('virAdm')} <= {
+        # the admin XML, plus libvirt's default event loop, which close
+        # callbacks need
+        assert {n for n in m if not n.startswith('virAdm')} == {
             'virEventRegisterDefaultImpl', 'virEventRunDefaultImpl'}
         for c, p in m.items():
             owner, _, attr = p.rpartition('.')
@@ -296,13 +296,8 @@ def test_close_callback_on_daemon_death(admin_uri, daemon):
     file: the daemon is restarted by the admin_uri fixture if needed."""
     out = ok("""
         import sys, threading, time, os, signal, virtbind_admin as adm
-        if hasattr(adm, 'virEventRegisterDefaultImpl'):
-            loop = adm
-        else:     # libvirt.so.0's default loop through ctypes (see docs/python.md)
-            import ctypes
-            loop = ctypes.CDLL('libvirt.so.0')
-        assert loop.virEventRegisterDefaultImpl() == 0
-        threading.Thread(target=lambda: [loop.virEventRunDefaultImpl() for _ in iter(int, 1)],
+        assert adm.virEventRegisterDefaultImpl() == 0
+        threading.Thread(target=lambda: [adm.virEventRunDefaultImpl() for _ in iter(int, 1)],
                          daemon=True).start()
         c = adm.open(sys.argv[1])
         assert c.registerCloseCallback(print, None) == 0
