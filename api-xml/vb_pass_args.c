@@ -434,15 +434,13 @@ static void vbApplyArgAnnotation(vbModel *m, vbFunction *fn, size_t i, vbAnnotat
     arg->annotated = true;
 }
 
-/* Is p (inside text) a mention of argument NAME: "@name", "'name'", or,
- * for a name with an upper-case letter (srcSpec: not an English word), the
- * bare name as a whole word?  Returns the mention's length, 0 if none. */
-static size_t vbArgMention(const char *text, const char *p, const char *name)
+/* Is p (inside text) a mention of argument NAME (LEN bytes): "@name",
+ * "'name'", or, for a CAMEL name (an upper-case letter: srcSpec is not an
+ * English word), the bare name as a whole word?  Returns the mention's
+ * length, 0 if none. */
+static size_t vbArgMention(const char *text, const char *p, const char *name, size_t len,
+                           bool camel)
 {
-    size_t len = strlen(name);
-    bool camel = false;
-    for (const char *c = name; *c; c++)
-        camel |= isupper((unsigned char)*c) != 0;
     const char *word = p;
     if (*p == '@' || *p == '\'')
         word = p + 1;
@@ -468,8 +466,12 @@ static bool vbProseNamesNull(const vbFunction *fn, const char *name)
 {
     if (!fn->info)
         return false;
+    size_t len = strlen(name);
+    bool camel = false;
+    for (const char *c = name; *c; c++)
+        camel |= isupper((unsigned char)*c) != 0;
     for (const char *p = fn->info; *p; p++) {
-        if (!vbArgMention(fn->info, p, name))
+        if (!vbArgMention(fn->info, p, name, len, camel))
             continue;
         /* the sentence: from after the last ". " / ".\n" / blank line before the
          * mention to the next one after it */
