@@ -1358,32 +1358,50 @@ VBPY_HW(virConnectOpenAuth)
 
 /* ---------------------------------------------------------- close callback */
 
-/* cb(conn, reason, opaque) when libvirt closes the connection. */
-static void vbpyCloseCallback(virConnectPtr conn, int reason, void *opaque)
+/* cb(conn, reason, opaque) when libvirt closes the connection: one C callback
+ * per connection type (virConnect, virtbind_admin's virAdmConnect). */
+static void vbpyCloseCall(vbpyEventData *d, int reason)
 {
-    (void)conn;
-    vbpyEventData *d = opaque;
     PyGILState_STATE st = PyGILState_Ensure();
     vbpyEventCall(d, Py_BuildValue("(OiO)", d->conn, reason, d->opaque));
     PyGILState_Release(st);
 }
 
-/* conn.registerCloseCallback(cb, opaque) -> 0 */
-VBPY_HW(virConnectRegisterCloseCallback)
+static void vbpyCloseCallback(virConnectPtr conn, int reason, void *opaque)
 {
+    (void)conn;
+    vbpyCloseCall(opaque, reason);
+}
+
+static void vbpyAdmCloseCallback(virAdmConnectPtr conn, int reason, void *opaque)
+{
+    (void)conn;
+    vbpyCloseCall(opaque, reason);
+}
+
+/* conn.registerCloseCallback(cb, opaque) -> 0, for KIND VBPY_DEREG_CLOSE
+ * (virConnect) or VBPY_DEREG_ADM_CLOSE (virAdmConnect; needs the event loop:
+ * virtbind_admin.virEventRegisterDefaultImpl + virEventRunDefaultImpl).  The
+ * registration is tracked, so that close() and deallocation end it. */
+static PyObject *vbpyCloseRegister(PyObject *self, PyObject *const *args, Py_ssize_t nargs,
+                                   PyObject *kwnames, vbpyDeregKind kind)
+{
+    bool adm = kind == VBPY_DEREG_ADM_CLOSE;
+    const char *cname = adm ? "virAdmConnectRegisterCloseCallback"
+                            : "virConnectRegisterCloseCallback";
     static const char *const kwlist[] = { "cb", "opaque", NULL };
     PyObject *argv[2];
     if (vbpyParseArgs("registerCloseCallback", args, nargs, kwnames, kwlist, 2, 2, argv) < 0)
         return NULL;
-    virConnectPtr conn = vbpySelf(self);
+    void *conn = vbpySelf(self);
     if (!conn)
         return NULL;
     if (!PyCallable_Check(argv[0])) {
         PyErr_SetString(PyExc_TypeError, "argument 'cb' must be callable");
         return NULL;
     }
-    __typeof__(virConnectRegisterCloseCallback) *fn =
-        VBPY_RESOLVE_NAMED(virConnectRegisterCloseCallback);
+    void *fn = adm ? (void *)VBPY_RESOLVE_NAMED(virAdmConnectRegisterCloseCallback)
+                   : (void *)VBPY_RESOLVE_NAMED(virConnectRegisterCloseCallback);
     if (!fn)
         return NULL;
     /* the connection is passed as is: the data holds the wrapper */
@@ -1393,48 +1411,84 @@ VBPY_HW(virConnectRegisterCloseCallback)
     int ret;
     vbpyErr err = { .set = false };
     Py_BEGIN_ALLOW_THREADS
-    ret = fn(conn, vbpyCloseCallback, d, vbpyEventFree);
+    if (adm)
+        ret = ((__typeof__(virAdmConnectRegisterCloseCallback) *)fn)(conn, vbpyAdmCloseCallback,
+                                                                     d, vbpyEventFree);
+    else
+        ret = ((__typeof__(virConnectRegisterCloseCallback) *)fn)(conn, vbpyCloseCallback, d,
+                                                                  vbpyEventFree);
     if (ret == -1)
         vbpyErrCapture(&err);
     Py_END_ALLOW_THREADS
     if (ret == -1) {
         vbpyEventFree(d);
-        return vbpyErrRaise(&err, "virConnectRegisterCloseCallback");
+        return vbpyErrRaise(&err, cname);
     }
-    vbpyEventTrack(d, VBPY_DEREG_CLOSE, vbpyFindSym("virConnectUnregisterCloseCallback"), 0,
-                   (void (*)(void))vbpyCloseCallback, NULL);
+    vbpyEventTrack(d, kind,
+                   vbpyFindSym(adm ? "virAdmConnectUnregisterCloseCallback"
+                                   : "virConnectUnregisterCloseCallback"),
+                   0, adm ? (void (*)(void))vbpyAdmCloseCallback : (void (*)(void))vbpyCloseCallback,
+                   NULL);
     return PyLong_FromLong(ret);
 }
 
-/* conn.unregisterCloseCallback() -> None */
-VBPY_HW(virConnectUnregisterCloseCallback)
+/* conn.unregisterCloseCallback() -> None (KIND as above) */
+static PyObject *vbpyCloseUnregister(PyObject *self, PyObject *const *args, Py_ssize_t nargs,
+                                     PyObject *kwnames, vbpyDeregKind kind)
 {
+    bool adm = kind == VBPY_DEREG_ADM_CLOSE;
+    const char *cname = adm ? "virAdmConnectUnregisterCloseCallback"
+                            : "virConnectUnregisterCloseCallback";
     if (vbpyParseArgs("unregisterCloseCallback", args, nargs, kwnames, NULL, 0, 0, NULL) < 0)
         return NULL;
-    virConnectPtr conn = vbpySelf(self);
+    void *conn = vbpySelf(self);
     if (!conn)
         return NULL;
-    __typeof__(virConnectUnregisterCloseCallback) *fn =
-        VBPY_RESOLVE_NAMED(virConnectUnregisterCloseCallback);
+    void *fn = adm ? (void *)VBPY_RESOLVE_NAMED(virAdmConnectUnregisterCloseCallback)
+                   : (void *)VBPY_RESOLVE_NAMED(virConnectUnregisterCloseCallback);
     if (!fn)
         return NULL;
     int ret;
     vbpyErr err = { .set = false };
     /* the registration this wrapper made: ended (and released once, also on a
      * driver that keeps no close callback) by the runtime */
-    vbpyEventData *d = vbpyEventFind(self, VBPY_DEREG_CLOSE);
+    vbpyEventData *d = vbpyEventFind(self, kind);
     if (d) {
         ret = vbpyEventEnd(d, conn, false, &err);
     } else {
         Py_BEGIN_ALLOW_THREADS
-        ret = fn(conn, vbpyCloseCallback);
+        if (adm)
+            ret = ((__typeof__(virAdmConnectUnregisterCloseCallback) *)fn)(conn,
+                                                                          vbpyAdmCloseCallback);
+        else
+            ret = ((__typeof__(virConnectUnregisterCloseCallback) *)fn)(conn, vbpyCloseCallback);
         if (ret == -1)
             vbpyErrCapture(&err);
         Py_END_ALLOW_THREADS
     }
     if (ret == -1)
-        return vbpyErrRaise(&err, "virConnectUnregisterCloseCallback");
+        return vbpyErrRaise(&err, cname);
     Py_RETURN_NONE;
+}
+
+VBPY_HW(virConnectRegisterCloseCallback)
+{
+    return vbpyCloseRegister(self, args, nargs, kwnames, VBPY_DEREG_CLOSE);
+}
+
+VBPY_HW(virConnectUnregisterCloseCallback)
+{
+    return vbpyCloseUnregister(self, args, nargs, kwnames, VBPY_DEREG_CLOSE);
+}
+
+VBPY_HW(virAdmConnectRegisterCloseCallback)
+{
+    return vbpyCloseRegister(self, args, nargs, kwnames, VBPY_DEREG_ADM_CLOSE);
+}
+
+VBPY_HW(virAdmConnectUnregisterCloseCallback)
+{
+    return vbpyCloseUnregister(self, args, nargs, kwnames, VBPY_DEREG_ADM_CLOSE);
 }
 
 /* ------------------------------------------------------------------ pages */
@@ -2394,77 +2448,4 @@ VBPY_HW(virDomainLxcEnterSecurityLabel)
     if (ret == -1)
         return vbpyErrRaise(&err, "virDomainLxcEnterSecurityLabel");
     return Py_BuildValue("[sO]", oldlabel.label, oldlabel.enforcing ? Py_True : Py_False);
-}
-
-/* ------------------------------------------------------------------ admin */
-
-/* virtbind_admin: conn.registerCloseCallback(cb, opaque) -> 0; cb(conn,
- * reason, opaque) when the admin connection closes (needs the event loop:
- * virtbind_admin.virEventRegisterDefaultImpl + virEventRunDefaultImpl). */
-static void vbpyAdmCloseCallback(virAdmConnectPtr conn, int reason, void *opaque)
-{
-    (void)conn;
-    vbpyEventData *d = opaque;
-    PyGILState_STATE st = PyGILState_Ensure();
-    vbpyEventCall(d, Py_BuildValue("(OiO)", d->conn, reason, d->opaque));
-    PyGILState_Release(st);
-}
-
-VBPY_HW(virAdmConnectRegisterCloseCallback)
-{
-    static const char *const kwlist[] = { "cb", "opaque", NULL };
-    PyObject *argv[2];
-    if (vbpyParseArgs("registerCloseCallback", args, nargs, kwnames, kwlist, 2, 2, argv) < 0)
-        return NULL;
-    virAdmConnectPtr conn = vbpySelf(self);
-    if (!conn)
-        return NULL;
-    if (!PyCallable_Check(argv[0])) {
-        PyErr_SetString(PyExc_TypeError, "argument 'cb' must be callable");
-        return NULL;
-    }
-    __typeof__(virAdmConnectRegisterCloseCallback) *fn =
-        VBPY_RESOLVE_NAMED(virAdmConnectRegisterCloseCallback);
-    if (!fn)
-        return NULL;
-    vbpyEventData *d = vbpyEventDataNew(self, ((vbpyObject *)self)->cls, argv[0], argv[1]);
-    if (!d)
-        return NULL;
-    int ret;
-    vbpyErr err = { .set = false };
-    Py_BEGIN_ALLOW_THREADS
-    ret = fn(conn, vbpyAdmCloseCallback, d, vbpyEventFree);
-    if (ret == -1)
-        vbpyErrCapture(&err);
-    Py_END_ALLOW_THREADS
-    if (ret == -1) {
-        vbpyEventFree(d);
-        return vbpyErrRaise(&err, "virAdmConnectRegisterCloseCallback");
-    }
-    vbpyEventTrack(d, VBPY_DEREG_ADM_CLOSE, vbpyFindSym("virAdmConnectUnregisterCloseCallback"), 0,
-                   (void (*)(void))vbpyAdmCloseCallback, NULL);
-    return PyLong_FromLong(ret);
-}
-
-VBPY_HW(virAdmConnectUnregisterCloseCallback)
-{
-    if (vbpyParseArgs("unregisterCloseCallback", args, nargs, kwnames, NULL, 0, 0, NULL) < 0)
-        return NULL;
-    virAdmConnectPtr conn = vbpySelf(self);
-    if (!conn)
-        return NULL;
-    __typeof__(virAdmConnectUnregisterCloseCallback) *fn =
-        VBPY_RESOLVE_NAMED(virAdmConnectUnregisterCloseCallback);
-    if (!fn)
-        return NULL;
-    int ret;
-    vbpyErr err = { .set = false };
-    Py_BEGIN_ALLOW_THREADS
-    ret = fn(conn, vbpyAdmCloseCallback);
-    if (ret == -1)
-        vbpyErrCapture(&err);
-    Py_END_ALLOW_THREADS
-    if (ret == -1)
-        return vbpyErrRaise(&err, "virAdmConnectUnregisterCloseCallback");
-    Py_RETURN_NONE;
 }
