@@ -7,13 +7,12 @@ text (or a reviewed annotation, api-xml/annotations.txt) says NULL is
 allowed, and raises TypeError elsewhere (its stubs: `Optional[str]` against
 `str`).  This test calls python3-libvirt with None for every parameter
 virtbind types as plain `str` (tests/reliability/none_worker.py, one
-process, restarted after a crash) and fails where libvirt accepted NULL: a
+process, restarted after a crash by sweep_common.run_sweep) and fails where libvirt accepted NULL: a
 libvirt-python program passing None there would break under virtbind.
 Run: /usr/bin/python3 -m pytest tests/python/test_compat_none.py
 """
 import json
 import os
-import subprocess
 import sys
 
 import pytest
@@ -50,23 +49,19 @@ def outcomes(tmp_path_factory):
     jobs = [(t, n, sig) for t, sig in sorted(sigs.items()) if "." in t
             for n, ann, _ in sig if ann == "str"]
     tmp = tmp_path_factory.mktemp("none")
-    path = tmp / "jobs.json"
+    path, out = tmp / "jobs.json", tmp / "outcomes.jsonl"
     path.write_text(json.dumps(jobs))
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(PYDIR), RELIABILITY]))
-    got, start = {}, 0
-    while start < len(jobs):
-        p = subprocess.run([sys.executable, os.path.join(RELIABILITY, "none_worker.py"),
-                            str(path), str(start)], capture_output=True, text=True,
-                           cwd=str(tmp), env=env, timeout=300)
-        for line in p.stdout.splitlines():
-            row = json.loads(line)
-            got[row[0]] = row[1:]
-        if p.returncode == 0:
-            break
-        last = [int(x.split()[1]) for x in p.stderr.splitlines() if x.startswith("@ ")]
-        assert last, p.stderr[-2000:]
-        got[last[-1]] = ["crash", p.returncode]
-        start = last[-1] + 1
+    results, crashes = sweep_common.run_sweep(
+        os.path.join(RELIABILITY, "none_worker.py"), str(tmp), env,
+        ["--jobs", str(path), "--out", str(out)], timeout=300)
+    assert results, "the worker never finished: %s" % crashes
+    got = {}
+    for line in out.read_text().splitlines():
+        row = json.loads(line)
+        got[row[0]] = row[1:]
+    for c in crashes:             # "@ INDEX METHOD PARAM" of the call that crashed
+        got[int(c["last_call"].split()[0])] = ["crash", c["status"]]
     return {(jobs[i][0], jobs[i][1]): got[i] for i in got}, len(jobs)
 
 

@@ -1,15 +1,18 @@
-"""tests/reliability/none_worker.py — the child of tests/python/test_compat_none.py.
+"""tests/reliability/none_worker.py — the child of tests/python/test_compat_none.py,
+run by sweep_common.run_sweep (restarted after a crash).
 
-Runs under python3-libvirt (`import libvirt`): for each job "Class.method
-PARAM" read from argv's JSON file, starting at --start, calls the method with
-None for PARAM and plausible values elsewhere (sweep_worker's Env and
-plausible(), on a fresh test:///default state per call), and prints one JSON
-line per job: [index, outcome...].  Outcome: ["TypeError", msg],
+Runs under python3-libvirt (`import libvirt`): for each job [Class.method,
+PARAM, signature] of the JSON file --jobs, from --start on, calls the method
+with None for PARAM and plausible values elsewhere (sweep_worker's Env and
+plausible(), on a fresh test:///default state per call), and appends one
+JSON line per job to --out: [index, outcome...] (appended as it goes, so a
+crash keeps what came before).  Outcome: ["TypeError", msg],
 ["libvirtError", code, msg], ["ok"], ["noobj"] (test:///default has no object
 of that class), ["nofunc"] (python3-libvirt has no such method), or another
-exception's name.  ``@ INDEX`` goes to stderr before each call, so the parent
-can name a crash and restart after it.
+exception's name.  ``@ INDEX METHOD PARAM`` goes to stderr before each call
+(the sweep protocol, which names a crash); at the end {"jobs": N} on stdout.
 """
+import argparse
 import faulthandler
 import json
 import os
@@ -50,13 +53,21 @@ def outcome(target, pname, sig):
 
 
 def main():
-    jobs_file, start = sys.argv[1], int(sys.argv[2])
-    with open(jobs_file) as f:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--jobs", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--start", type=int, default=0)
+    ap.add_argument("--extras", action="store_true")   # run_sweep's; nothing extra here
+    ns = ap.parse_args()
+    with open(ns.jobs) as f:
         jobs = json.load(f)
-    for i in range(start, len(jobs)):
-        target, pname, sig = jobs[i]
-        print("@ %d" % i, file=sys.stderr, flush=True)
-        print(json.dumps([i] + outcome(target, pname, [tuple(s) for s in sig])), flush=True)
+    with open(ns.out, "a") as out:
+        for i in range(ns.start, len(jobs)):
+            target, pname, sig = jobs[i]
+            print("@ %d %s %s" % (i, target, pname), file=sys.stderr, flush=True)
+            out.write(json.dumps([i] + outcome(target, pname, [tuple(s) for s in sig])) + "\n")
+            out.flush()
+    json.dump({"jobs": len(jobs)}, sys.stdout)
 
 
 if __name__ == "__main__":
