@@ -304,21 +304,40 @@ check-typedparams: typedparams-tests
 # (it does not rebuild it: run `make demo python` first).  BENCH_ARGS passes
 # options to bench/run.py (default --rounds 7 --runs 3; --virtbind-path DIR for
 # another build); BENCH_TASKSET="taskset -c 1" prefixes every measured command.
+# libbench_c.so (bench_c.c's rows as a library) gives the in-process C runs
+# the overhead ratio is paired with; _vbfloor (bench/floor.c) is the floor.
 BENCH_C     := $(BUILD)/bench/bench_c
+BENCH_C_LIB := $(BUILD)/bench/libbench_c.so
+BENCH_FLOOR  = $(BUILD)/bench/_vbfloor$(PY_EXT_SUFFIX)
 BENCH_ARGS  ?=
 
 .PHONY: bench
-bench: $(BENCH_C)
+bench: $(BENCH_C) $(BENCH_C_LIB) $(BENCH_FLOOR)
 	@BUILD=$(abspath $(BUILD)) $(PYTHON) bench/run.py $(BENCH_ARGS)
+
+# make check runs the bench tools on tiny N (tests/python/test_bench_tools.py)
+check: $(BENCH_C) $(BENCH_C_LIB) $(BENCH_FLOOR)
 
 # instructions per call under callgrind (deterministic; ~5 minutes)
 .PHONY: bench-instructions
-bench-instructions: $(BENCH_C)
+bench-instructions: $(BENCH_C) $(BENCH_FLOOR)
 	@BUILD=$(abspath $(BUILD)) sh bench/instructions.sh
 
 $(BENCH_C): bench/bench_c.c $(VBT_HEADERS) $(VBT_STATIC)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(VBT_CFLAGS) -o $@ $< $(VBT_STATIC) $(VBT_LIBVIRT_LIBS)
+
+# the same rows as a library, for the in-process C runs of bench_py.py
+$(BENCH_C_LIB): bench/bench_c.c $(VBT_HEADERS) $(VBT_STATIC)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(VBT_CFLAGS) -DBENCH_C_LIBRARY -fPIC -shared -fvisibility=hidden -Wl,--exclude-libs,ALL \
+	    -o $@ $< $(VBT_STATIC) $(VBT_LIBVIRT_LIBS)
+
+# the floor: a minimal hand-written extension method per row (bench/floor.c)
+$(BENCH_FLOOR): bench/floor.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -std=c11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) -fPIC -shared -fvisibility=hidden \
+	    $(PY_INCLUDES) $(LIBVIRT_CFLAGS) -o $@ $< $(LIBVIRT_LIBS)
 
 # ----------------------------------------------------------------------------
 # Reliability (issue #9, docs/reliability.md): sanitizers.

@@ -9,6 +9,16 @@
  *   bench_c run ROW=N... [--runs K]      -> {"us": {row: [us per call]...}}
  *   bench_c memory [COUNT]               -> {"heap_bytes_per_object": x, ...}
  *
+ * Built with -DBENCH_C_LIBRARY as build/bench/libbench_c.so, the same rows
+ * run inside the Python benchmark processes (bench_py.py "paired" mode,
+ * through ctypes) on their own test:///default connection, alternating with
+ * the binding's runs: (binding - C) is then measured in one process, with
+ * the same libvirt state (its hash tables are seeded at random per process),
+ * instead of across processes.  bench_c_setup() opens the connection and
+ * silences errors on it only (the binding's global error handler stays);
+ * bench_c_run(ROW, N) returns the seconds N calls took (-1: no such row).
+ * A failing libvirt call ends the process with a message, as in bench_c.
+ *
  * A run of a row is N calls timed as a whole (N calibrated to ~50 ms); a warm-up run of N/10 calls
  * (at least 1) precedes the timed runs.  For "events" N counts events and the
  * result is microseconds per dispatched event (run.py turns it into events/s).
@@ -306,6 +316,53 @@ static const struct row {
 };
 #define NROWS (sizeof(rows) / sizeof(rows[0]))
 
+/* The connection, the domain and (standalone) the default event loop with a
+ * lifecycle callback for the events row.  In a library the binding owns the
+ * event loop and the global error handler: errors are silenced on this
+ * connection only, and the events row is not available. */
+static void setup(int standalone)
+{
+    if (standalone) {
+        virSetErrorFunc(NULL, quiet);
+        if (virEventRegisterDefaultImpl() < 0)
+            die("virEventRegisterDefaultImpl");
+    }
+    if (!(conn = virConnectOpen("test:///default")))
+        die("virConnectOpen");
+    if (!standalone)
+        virConnSetErrorFunc(conn, NULL, quiet);
+    if (!(dom = virDomainLookupByName(conn, DOMNAME)))
+        die("virDomainLookupByName");
+    if (standalone &&
+        virConnectDomainEventRegisterAny(conn, dom, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+                                         VIR_DOMAIN_EVENT_CALLBACK(on_lifecycle), NULL,
+                                         NULL) < 0)
+        die("virConnectDomainEventRegisterAny");
+}
+
+#ifdef BENCH_C_LIBRARY
+/* built with -fvisibility=hidden: these two are the library's only symbols */
+#define BENCH_C_EXPORT __attribute__((visibility("default")))
+BENCH_C_EXPORT int bench_c_setup(void);
+BENCH_C_EXPORT double bench_c_run(const char *row, long n);
+
+int bench_c_setup(void)
+{
+    if (!conn)
+        setup(0);
+    return 0;
+}
+
+double bench_c_run(const char *row, long n)
+{
+    if (!conn || strcmp(row, "events") == 0)
+        return -1;
+    for (size_t i = 0; i < NROWS; i++)
+        if (strcmp(rows[i].name, row) == 0)
+            return rows[i].fn(n);
+    return -1;
+}
+#else
 static const struct row *find_row(const char *name, size_t len)
 {
     for (size_t i = 0; i < NROWS; i++)
@@ -370,16 +427,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: bench_c calibrate [ROW...] | run ROW=N... [--runs K] | memory [COUNT]\n");
         return 2;
     }
-    virSetErrorFunc(NULL, quiet);
-    if (virEventRegisterDefaultImpl() < 0)
-        die("virEventRegisterDefaultImpl");
-    if (!(conn = virConnectOpen("test:///default")))
-        die("virConnectOpen");
-    if (!(dom = virDomainLookupByName(conn, DOMNAME)))
-        die("virDomainLookupByName");
-    if (virConnectDomainEventRegisterAny(conn, dom, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
-                                         VIR_DOMAIN_EVENT_CALLBACK(on_lifecycle), NULL, NULL) < 0)
-        die("virConnectDomainEventRegisterAny");
+    setup(1);
 
     if (strcmp(argv[1], "memory") == 0) {
         memory(argc > 2 ? atol(argv[2]) : 10000);
@@ -433,3 +481,4 @@ int main(int argc, char **argv)
     virConnectClose(conn);
     return 0;
 }
+#endif

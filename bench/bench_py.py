@@ -4,6 +4,19 @@
     bench_py.py IMPL calibrate [ROW...]         -> {"n": {row: N}}
     bench_py.py IMPL run ROW=N... [--runs K]     -> {"us": {row: [us per call]...}}
     bench_py.py IMPL memory [COUNT]              -> {"heap_bytes_per_object": x, ...}
+    bench_py.py IMPL paired ROW=N:NC... [--runs K] [--clib SO]
+                                                 -> {"us": {...}, "c_us": {...}}
+
+"paired" also runs the C rows of bench_c.c inside this process
+(build/bench/libbench_c.so through ctypes, its own test:///default
+connection): each of the K runs is BLOCKS blocks of N/BLOCKS binding calls,
+each beside a block of NC/BLOCKS C calls, alternating which goes first, so
+that (binding - C) is measured on the same libvirt state and at the same
+moment.  A ROW=N without :NC runs the binding alone, as in "run".
+
+IMPL `floor` is bench/floor.c's _vbfloor (build/bench, or
+$BENCH_FLOOR_PATH): the least a CPython binding can do, on the rows info and
+XMLDesc only.
 
 IMPL is `libvirt` (python3-libvirt, the Debian package) or `virtbind`
 (build/python, or $VIRTBIND_PATH).  Both run the same code below, written as an
@@ -21,6 +34,7 @@ import sys
 import time
 
 BATCH = 100   # objects per create_destroy batch, events per event batch
+BLOCKS = 10   # paired mode: blocks per run, each beside a C block
 DOMNAME = "test"
 
 
@@ -32,8 +46,13 @@ def load(impl):
         import virtbind as lv
     elif impl == "libvirt":
         import libvirt as lv
+    elif impl == "floor":
+        here = os.path.dirname(os.path.abspath(__file__))
+        sys.path.insert(0, os.environ.get("BENCH_FLOOR_PATH",
+                                          os.path.join(here, "..", "build", "bench")))
+        import _vbfloor as lv
     else:
-        sys.exit("bench_py: IMPL is libvirt or virtbind")
+        sys.exit("bench_py: IMPL is libvirt, virtbind or floor")
     return lv
 
 
@@ -52,10 +71,6 @@ class Bench:
             "getAllDomainStats": self.row_getAllDomainStats,
             "lookupByName_fail": self.row_lookupByName_fail,
             "create_destroy": self.row_create_destroy,
-            # the str decode every binding returning XMLDesc's document as a
-            # str must do (no binding involved: the same in both processes)
-            "str_decode": self.row_str_decode,
-            "str_decode_empty": self.row_str_decode_empty,
         }
         # typed-parameter classes (virtbind.typed), when the binding has them
         try:
@@ -104,20 +119,6 @@ class Bench:
         t0 = time.perf_counter()
         for _ in range(n):
             dom.XMLDesc(0)
-        return time.perf_counter() - t0
-
-    def row_str_decode(self, n):
-        raw = self.dom.XMLDesc(0).encode()
-        t0 = time.perf_counter()
-        for _ in range(n):
-            raw.decode("utf-8", "surrogateescape")
-        return time.perf_counter() - t0
-
-    def row_str_decode_empty(self, n):
-        raw = b""   # the same call returning the cached empty str: its overhead
-        t0 = time.perf_counter()
-        for _ in range(n):
-            raw.decode("utf-8", "surrogateescape")
         return time.perf_counter() - t0
 
     def row_memoryParameters(self, n):
@@ -239,6 +240,15 @@ class Bench:
         return max(want, BATCH)
 
 
+class FloorBench(Bench):
+    """bench/floor.c's _vbfloor: only the rows it has (info, XMLDesc), the
+    same loops as the bindings'"""
+    def __init__(self, lv):
+        self.lv = lv
+        self.dom = lv.domain()
+        self.rows = {"info": self.row_info, "XMLDesc": self.row_XMLDesc}
+
+
 def rss_bytes():
     with open("/proc/self/statm") as f:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGESIZE")
@@ -269,7 +279,6 @@ def memory(b, count):
     import tracemalloc
     conn = b.conn
     malloc_bytes()   # load ctypes and libc before measuring
-    listsize = sys.getsizeof([None] * count)
     # pass 1: RSS and malloc (tracemalloc off: its own bookkeeping is malloc'd)
     gc.collect()
     objs = [None] * count
@@ -295,11 +304,85 @@ def memory(b, count):
             "tracemalloc_bytes_per_object": py_heap, "rss_bytes_per_object": rss}
 
 
+def take_option(args, name, default):
+    if name not in args:
+        return default
+    i = args.index(name)
+    value = args[i + 1]
+    del args[i:i + 2]
+    return value
+
+
+def load_clib(path):
+    """bench_c.c built as a library: bench_c_setup(), bench_c_run(row, n)."""
+    import ctypes
+    lib = ctypes.CDLL(path)
+    lib.bench_c_setup.restype = ctypes.c_int
+    lib.bench_c_run.restype = ctypes.c_double
+    lib.bench_c_run.argtypes = [ctypes.c_char_p, ctypes.c_long]
+    if lib.bench_c_setup() != 0:
+        sys.exit("bench_py: bench_c_setup failed")
+    return lib
+
+
+def paired(b, args):
+    """Each run of a paired row is BLOCKS blocks of N/BLOCKS binding calls,
+    each beside a block of NC/BLOCKS C calls (alternately before and after
+    it): block pairs a few ms apart see the same machine.  "us"/"c_us":
+    per-call time of each whole run; "rel": binding / C - 1 of each block
+    pair, what the binding adds as a fraction of the C call (a fraction, not
+    a difference: when the machine slows down, as a shared VM does for
+    seconds at a time, both blocks slow alike and their ratio stays)."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    runs = int(take_option(args, "--runs", "1"))
+    clib = load_clib(take_option(args, "--clib", os.path.join(here, "..", "build", "bench",
+                                                               "libbench_c.so")))
+    out = {"us": {}, "c_us": {}, "rel": {}}
+    for spec in args:
+        name, ns = spec.split("=")
+        n, _, nc = ns.partition(":")
+        n, nc = int(n), int(nc or 0)
+        if name not in b.rows:
+            continue
+        fn = b.rows[name]
+        fn(max(n // 10, BATCH))
+        if not nc:
+            out["us"][name] = [round(fn(n) * 1e6 / n, 4) for _ in range(runs)]
+            continue
+        row = name.encode()
+        bn, bnc = max(n // BLOCKS, 1), max(nc // BLOCKS, 1)
+
+        def c_seconds(k):
+            t = clib.bench_c_run(row, k)
+            if t < 0:
+                sys.exit("bench_py: bench_c_run(%s) failed" % name)
+            return t
+
+        c_seconds(max(nc // 10, BATCH))
+        py, c, diff = [], [], []
+        for k in range(runs):
+            tp = tc = 0.0
+            for j in range(BLOCKS):
+                if (k * BLOCKS + j) % 2 == 0:
+                    bc = c_seconds(bnc)
+                    bp = fn(bn)
+                else:
+                    bp = fn(bn)
+                    bc = c_seconds(bnc)
+                tp += bp
+                tc += bc
+                diff.append(round((bp / bn) / (bc / bnc) - 1, 5))
+            py.append(round(tp * 1e6 / (bn * BLOCKS), 4))
+            c.append(round(tc * 1e6 / (bnc * BLOCKS), 4))
+        out["us"][name], out["c_us"][name], out["rel"][name] = py, c, diff
+    return out
+
+
 def main(argv):
     if len(argv) < 3:
         sys.exit(__doc__)
     lv = load(argv[1])
-    b = Bench(lv)
+    b = FloorBench(lv) if argv[1] == "floor" else Bench(lv)
     mode, args = argv[2], argv[3:]
     if mode == "calibrate":
         names = args or list(b.rows)
@@ -319,6 +402,8 @@ def main(argv):
             fn = b.rows[name]
             fn(max(n // 10, BATCH))
             out["us"][name] = [round(fn(n) * 1e6 / n, 4) for _ in range(runs)]
+    elif mode == "paired":
+        out = paired(b, args)
     elif mode == "memory":
         out = memory(b, int(args[0]) if args else 10000)
     else:

@@ -1,9 +1,10 @@
 #!/bin/sh
 # bench/callgrind.sh IMPL ROW [N [ENTRY]]: instructions per call of one row
-# under callgrind (deterministic, unlike the timings).  IMPL is c, libvirt or
-# virtbind.  Runs the row with N and 2N calls (each preceded by the usual
+# under callgrind (deterministic, unlike the timings).  IMPL is c, libvirt,
+# virtbind or floor.  Runs the row with N and 2N calls (each preceded by the usual
 # N/10 warm-up) and prints (Ir(2N) - Ir(N)) / (1.1 N); keeps the 2N profile
-# as build/bench/callgrind/IMPL.ROW.out for callgrind_annotate.
+# as build/bench/callgrind/IMPL.ROW.out for callgrind_annotate.  IMPL floor
+# is bench/floor.c (rows info and XMLDesc; `make bench` builds it).
 # With ENTRY (libvirt's function the row calls, e.g. virDomainGetXMLDesc) it
 # also prints the instructions per call outside ENTRY: the binding's own work
 # plus the loop.  That figure is exact; the total moves by +-1,500 between
@@ -16,12 +17,12 @@ out=$build/bench/callgrind
 mkdir -p "$out"
 case $impl in
     c) cmd="$build/bench/bench_c run" ;;
-    libvirt|virtbind) cmd="/usr/bin/python3 $here/bench/bench_py.py $impl run" ;;
-    *) echo "IMPL is c, libvirt or virtbind" >&2; exit 2 ;;
+    libvirt|virtbind|floor) cmd="/usr/bin/python3 $here/bench/bench_py.py $impl run" ;;
+    *) echo "IMPL is c, libvirt, virtbind or floor" >&2; exit 2 ;;
 esac
 # "TOTAL INSIDE" of one profile (INSIDE: ENTRY's inclusive count, 0 without ENTRY)
 ir() {
-    PYTHONHASHSEED=0 VIRTBIND_PATH=$build/python valgrind --tool=callgrind --callgrind-out-file="$2" \
+    PYTHONHASHSEED=0 VIRTBIND_PATH=$build/python BENCH_FLOOR_PATH=$build/bench valgrind --tool=callgrind --callgrind-out-file="$2" \
         $cmd "$row=$1" >/dev/null 2>"$2.log"
     total=$(awk '/^(summary|totals):/ { print $2; exit }' "$2")
     inside=0

@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """bench/compare.py RESULTS.json...: one line per row with each run's
-virtbind median (us), overhead ratio (call rows), speedup (events) or
+virtbind median (us), overhead ratio with its 90% interval (call rows),
+speedup (events) or
 virtbind/libvirt-python ratio (import), and result -- to see how much the
 verdicts move between runs of `make bench`."""
 import json
@@ -13,6 +14,8 @@ def cell(row, rec):
     if "overhead" in rec and "speedup" not in rec:
         o = rec["overhead"]
         o = "noise" if o is None or o == float("inf") else "%.2f" % o
+        if rec.get("overhead_ci90"):
+            o += " (%.2f-%.2f)" % tuple(rec["overhead_ci90"])
         return "%.3f %s %s" % (rec["virtbind"]["median"], o, r)
     if "speedup" in rec:
         return "%.0fk/s %.2fx %s" % (1e3 / rec["virtbind"]["median"], rec["speedup"], r)

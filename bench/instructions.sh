@@ -22,13 +22,14 @@ listAllDomains virConnectListAllDomains
 getAllDomainStats virConnectGetAllDomainStats
 lookupByName_fail virDomainLookupByName
 ROWS
+# bench/floor.c's _vbfloor has the rows info and XMLDesc
 while read -r row entry; do
-    for impl in c libvirt virtbind; do
-        echo "$impl $row $n $entry"
+    for impl in c libvirt virtbind floor; do
+        case $impl.$row in floor.info|floor.XMLDesc|[!f]*) echo "$impl $row $n $entry" ;; esac
     done
 done <"$tmp/rows" | xargs -P "$jobs" -L 1 sh "$here/bench/callgrind.sh" >"$tmp/out"
-echo "| row (libvirt entry point) | C total | lp total | vb total | C outside | lp outside | vb outside | overhead (outside) |"
-echo "|---|---|---|---|---|---|---|---|"
+echo "| row (libvirt entry point) | C total | lp total | vb total | C outside | lp outside | vb outside | overhead (outside) | floor outside | floor overhead |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
 while read -r row entry; do
     awk -v row="$row" -v entry="$entry" '
         # "IMPL ROW: T instructions per call, O outside ENTRY"
@@ -38,7 +39,12 @@ while read -r row entry; do
                 printf "| %s (%s) | missing |\n", row, entry; exit }
             d = o["libvirt"] - o["c"]
             r = d > 0 ? sprintf("%.2f", (o["virtbind"] - o["c"]) / d) : "n/a"
-            printf "| %s (%s) | %.1fk | %.1fk | %.1fk | %d | %d | %d | %s |\n", row, entry,
+            fo = fr = "-"
+            if ("floor" in o) {
+                fo = o["floor"]
+                fr = d > 0 ? sprintf("%.2f", (o["floor"] - o["c"]) / d) : "n/a"
+            }
+            printf "| %s (%s) | %.1fk | %.1fk | %.1fk | %d | %d | %d | %s | %s | %s |\n", row, entry,
                    t["c"] / 1000, t["libvirt"] / 1000, t["virtbind"] / 1000,
-                   o["c"], o["libvirt"], o["virtbind"], r }' "$tmp/out"
+                   o["c"], o["libvirt"], o["virtbind"], r, fo, fr }' "$tmp/out"
 done <"$tmp/rows"

@@ -13,12 +13,24 @@ table and writes build/bench/results.json.
 e.g. one with a proposed patch (bench/proposals/) applied.
 
 Method: N per row and implementation is calibrated once so that a run takes
-~50 ms; then R rounds (default 7), each starting one fresh process per
+~50 ms; then R rounds (default 12), each starting one fresh process per
 implementation (order rotated every round) that warms up and times K runs
-(default 3) of N calls per row: R*K = 21 runs per row and implementation,
-spread over the whole benchmark so that other load on the machine hits all
-three alike.  Reported: the median over the runs of the per-call time in us
-and the interquartile range (q1-q3; min and max are in results.json).  Import time: a fresh interpreter per sample,
+(default 2) of N calls per row, spread over the whole benchmark so that
+other load on the machine hits all implementations alike.  Reported: the
+median over the runs of the per-call time in us and the interquartile range
+(q1-q3; min and max are in results.json).
+
+The overhead ratio of the call rows comes from paired runs.  Each Python
+process also runs the C rows in-process (build/bench/libbench_c.so, its own
+connection): every run is 10 blocks of N/10 binding calls, each beside a
+block of C calls, and the block pair gives binding / C - 1, what the binding
+adds as a fraction of the C call.  Pairing removes what moves between
+processes and over time on a shared machine: libvirt's per-process hash
+seeds, and slowdowns of the whole VM for seconds at a time, which scale both
+blocks of a pair alike.  overhead = median(vb / C - 1) / median(lp / C - 1)
+over all pairs, the issue's (vb - C) / (lp - C); its 90% interval comes from
+resampling the processes (bootstrap).  The floor (bench/floor.c, rows info
+and XMLDesc) is measured the same way.  Import time: a fresh interpreter per sample,
 perf_counter around the import statement, median of IMPORT_N.  Memory per live
 virDomain over 10,000 lookups kept alive (fresh process): growth of glibc's
 in-use malloc bytes (libvirt's objects; exact, unlike RSS, which is in
@@ -51,7 +63,8 @@ REGEN_N = 5
 MEMORY_COUNT = 10000
 
 IMPLS = ("c", "libvirt", "virtbind")
-LABEL = {"c": "C", "libvirt": "libvirt-python", "virtbind": "virtbind"}
+ROUND_IMPLS = IMPLS + ("floor",)   # bench/floor.c: only info and XMLDesc
+LABEL = {"c": "C", "libvirt": "libvirt-python", "virtbind": "virtbind", "floor": "floor"}
 CALL_ROWS = ["lookupByName", "info", "XMLDesc", "memoryParameters", "schedulerParameters",
              "blkioParameters", "listAllDomains", "getAllDomainStats", "lookupByName_fail",
              "create_destroy"]
@@ -67,14 +80,22 @@ EVENTS_TARGET = 1.5
 REGEN_TARGET = 2.0
 
 
+BENCH_C_LIB = os.path.join(BUILD, "bench", "libbench_c.so")
+BOOTSTRAP_N = 1000
+BLOCKS = 10   # bench_py.py's block pairs per paired run
+
+
 def cmd_for(impl, *args):
     if impl == "c":
         return PREFIX + [BENCH_C, *args]
     return PREFIX + [PY, BENCH_PY, impl, *args]
 
 
+FLOOR_DIR = os.path.join(BUILD, "bench")
+
+
 def run_json(cmd):
-    env = dict(os.environ, VIRTBIND_PATH=VB_PATH)
+    env = dict(os.environ, VIRTBIND_PATH=VB_PATH, BENCH_FLOOR_PATH=FLOOR_DIR)
     p = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=1800)
     if p.returncode != 0:
         sys.exit("bench: %s failed (%d):\n%s" % (" ".join(cmd), p.returncode, p.stderr))
@@ -125,6 +146,37 @@ def overhead(c, lp, vb):
     return (vb - c) / (lp - c) if lp > c else None
 
 
+def pooled(per_process):
+    return [x for blocks in per_process for x in blocks]
+
+
+def overhead_of(r_lp, r_vb):
+    """the issue's (vb - C) / (lp - C), from what each binding adds to the C
+    call beside it (median over all block pairs of all processes); None when
+    libvirt-python measured no slower than C (noise)"""
+    lp, vb = statistics.median(pooled(r_lp)), statistics.median(pooled(r_vb))
+    return vb / lp if lp > 0 else None
+
+
+def bootstrap(r_lp, r_vb):
+    """5th and 95th percentile of overhead_of over BOOTSTRAP_N resamples of
+    the processes (not of the blocks: a process's blocks share its memory
+    layout and hash seeds, so they are not independent).  Fixed seed: the
+    same data gives the same interval."""
+    import random
+    rnd = random.Random(8)
+    ratios = []
+    for _ in range(BOOTSTRAP_N):
+        r = overhead_of(rnd.choices(r_lp, k=len(r_lp)), rnd.choices(r_vb, k=len(r_vb)))
+        ratios.append(float("inf") if r is None else r)
+    ratios.sort()
+    return quantile(ratios, 0.05), quantile(ratios, 0.95)
+
+
+def fmt_pct(per_process):
+    return "%+.1f%%" % (100 * statistics.median(pooled(per_process)))
+
+
 def fmt_ratio(x):
     return "noise" if x is None else "%.2f" % x
 
@@ -145,8 +197,8 @@ def fmt_rate(s):
 
 
 def table(rows):
-    head = ["row", "C us", "libvirt-python us", "virtbind us", "vb/lp", "overhead",
-            "ovh@min", "target", "result"]
+    head = ["row", "C us", "libvirt-python us", "virtbind us", "vb/lp", "lp over C", "vb over C",
+            "overhead", "90% interval", "floor over C", "floor ovh", "target", "result"]
     widths = [max(len(str(r[i])) for r in [head] + rows) for i in range(len(head))]
     line = lambda r: "| " + " | ".join(str(c).ljust(w) for c, w in zip(r, widths)) + " |"
     out = [line(head), "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
@@ -156,7 +208,7 @@ def table(rows):
 
 def main(argv):
     global VB_PATH, GEN
-    rounds, runs = 7, 3
+    rounds, runs = 12, 2
     if "--virtbind-path" in argv:
         VB_PATH = os.path.abspath(argv[argv.index("--virtbind-path") + 1])
         # time the generator of the same tree when there is one
@@ -169,23 +221,36 @@ def main(argv):
         runs = int(argv[argv.index("--runs") + 1])
     if "--out" in argv:
         out_path = argv[argv.index("--out") + 1]
-    for f in (BENCH_C, GEN, VB_PATH):
+    for f in (BENCH_C, BENCH_C_LIB, GEN, VB_PATH):
         if not os.path.exists(f):
             sys.exit("bench: %s is missing (make demo python bench builds it)" % f)
 
     started = time.time()
     load_before = os.getloadavg()
     print("bench: calibrating (N per row so that a run takes ~50 ms) ...", file=sys.stderr)
-    n = {impl: run_json(cmd_for(impl, "calibrate"))["n"] for impl in IMPLS}
-    samples = {impl: {} for impl in IMPLS}
+    n = {impl: run_json(cmd_for(impl, "calibrate"))["n"] for impl in ROUND_IMPLS}
+    samples = {impl: {} for impl in ROUND_IMPLS}
+    inproc_c = {impl: {} for impl in ROUND_IMPLS[1:]}   # the paired C runs per process
+    rel = {impl: {} for impl in ROUND_IMPLS[1:]}   # binding / C - 1 of each block pair, per process
     for r in range(rounds):
         print("bench: round %d/%d" % (r + 1, rounds), file=sys.stderr)
-        order = IMPLS[r % 3:] + IMPLS[:r % 3]
-        for impl in order:
-            args = ["%s=%d" % (row, k) for row, k in n[impl].items()]
-            res = run_json(cmd_for(impl, "run", *args, "--runs", str(runs)))["us"]
-            for row, v in res.items():
+        k = r % len(ROUND_IMPLS)
+        for impl in ROUND_IMPLS[k:] + ROUND_IMPLS[:k]:
+            if impl == "c":
+                args = ["%s=%d" % (row, k) for row, k in n[impl].items()]
+                res = run_json(cmd_for(impl, "run", *args, "--runs", str(runs)))
+            else:
+                # call rows paired with the in-process C runs (bench_py.py)
+                args = ["%s=%d:%d" % (row, k, n["c"][row]) if row in CALL_ROWS
+                        else "%s=%d" % (row, k) for row, k in n[impl].items()]
+                res = run_json(cmd_for(impl, "paired", *args, "--runs", str(runs),
+                                       "--clib", BENCH_C_LIB))
+            for row, v in res["us"].items():
                 samples[impl].setdefault(row, []).extend(v)
+            for row, v in res.get("c_us", {}).items():
+                inproc_c[impl].setdefault(row, []).extend(v)
+            for row, v in res.get("rel", {}).items():
+                rel[impl].setdefault(row, []).append(v)
     print("bench: memory, import, regeneration ...", file=sys.stderr)
     memory = {impl: run_json(cmd_for(impl, "memory", str(MEMORY_COUNT))) for impl in IMPLS}
     imports = import_times()
@@ -205,38 +270,35 @@ def main(argv):
         "generator": GEN}}
     table_rows = []
 
-    # XMLDesc: the net cost of decoding its document into a str (measured in
-    # the virtbind process, pure Python: bytes.decode minus the same call on
-    # b""), which every binding returning a str pays on top of C: reported
-    dec = stats["virtbind"].get("str_decode")
-    dec0 = stats["virtbind"].get("str_decode_empty")
-    decode_us = max(dec["median"] - dec0["median"], 0.0) if dec and dec0 else None
-    if decode_us is not None:
-        results["str_decode_us"] = decode_us
     for row in CALL_ROWS:
         c, lp, vb = (stats[i].get(row) for i in IMPLS)
-        rec = {"unit": "us/call", "c": c, "libvirt": lp, "virtbind": vb}
+        r_lp, r_vb, r_fl = (rel[i].get(row) for i in ("libvirt", "virtbind", "floor"))
+        over = overhead_of(r_lp, r_vb)
+        lo, hi = bootstrap(r_lp, r_vb)
+        rec = {"unit": "us/call", "c": c, "libvirt": lp, "virtbind": vb,
+               "c_in_process": {i: spread(inproc_c[i][row]) for i in inproc_c
+                                if row in inproc_c[i]},
+               "libvirt_over_c": spread(pooled(r_lp)), "virtbind_over_c": spread(pooled(r_vb)),
+               "overhead_unpaired": overhead(c["median"], lp["median"], vb["median"])}
+        floor_cols = ["", ""]
+        if r_fl:
+            rec["floor"] = stats["floor"][row]
+            rec["floor_over_c"] = spread(pooled(r_fl))
+            rec["floor_overhead"] = overhead_of(r_lp, r_fl)
+            floor_cols = [fmt_pct(r_fl), fmt_ratio(rec["floor_overhead"])]
         ratio = vb["median"] / lp["median"]
-        over = overhead(c["median"], lp["median"], vb["median"])
-        over_min = overhead(c["min"], lp["min"], vb["min"])
         target = "<= %.1f" % OVERHEAD_TARGET
-        judged = over
-        if row == "XMLDesc" and decode_us is not None:
-            # shown, not subtracted: the decode both bindings must do is too
-            # small to explain the miss (docs/performance.md, "XMLDesc")
-            rec["overhead_after_str_decode"] = overhead(c["median"] + decode_us, lp["median"],
-                                                        vb["median"])
-            target = "<= %.1f (str decode %.2f us)" % (OVERHEAD_TARGET, decode_us)
-        if judged is None:
+        if over is None:
             result = "NOISE"   # libvirt-python measured no slower than C: rerun
         else:
-            result = "PASS" if judged <= OVERHEAD_TARGET else "FAIL"
-        rec.update(ratio=ratio, overhead=over, overhead_at_min=over_min,
+            result = "PASS" if over <= OVERHEAD_TARGET else "FAIL"
+        rec.update(ratio=ratio, overhead=over, overhead_ci90=[lo, hi],
                    target="overhead " + target, result=result)
         results["rows"][row] = rec
         table_rows.append([ROW_TITLE.get(row, row), fmt_us(c), fmt_us(lp), fmt_us(vb),
-                           "%.2f" % ratio, fmt_ratio(over), fmt_ratio(over_min),
-                           target, result])
+                           "%.2f" % ratio, fmt_pct(r_lp), fmt_pct(r_vb), fmt_ratio(over),
+                           "%s-%s" % (fmt_ratio(lo), fmt_ratio(hi))] + floor_cols
+                          + [target, result])
 
     c, lp, vb = (stats[i].get("events") for i in IMPLS)
     rec = {"unit": "us/event", "c": c, "libvirt": lp, "virtbind": vb,
@@ -244,7 +306,7 @@ def main(argv):
     if vb is None:
         rec.update(result="n/a (not bound yet)")
         table_rows.append([ROW_TITLE["events"], fmt_rate(c), fmt_rate(lp), fmt_rate(None),
-                           "", "", "", ">= %.1fx lp" % EVENTS_TARGET, "n/a"])
+                           "", "", "", "", "", "", "", ">= %.1fx lp" % EVENTS_TARGET, "n/a"])
     else:
         speedup = lp["median"] / vb["median"]
         speedup_min = lp["min"] / vb["min"]
@@ -252,7 +314,7 @@ def main(argv):
         rec.update(speedup=speedup, speedup_at_min=speedup_min, overhead=over,
                    result="PASS" if speedup >= EVENTS_TARGET else "FAIL")
         table_rows.append([ROW_TITLE["events"], fmt_rate(c), fmt_rate(lp), fmt_rate(vb),
-                           "%.2fx" % speedup, fmt_ratio(over), "%.2fx" % speedup_min,
+                           "%.2fx" % speedup, "", "", "", "%.2fx" % speedup_min + " (min)", "", "",
                            ">= %.1fx lp" % EVENTS_TARGET, rec["result"]])
     results["rows"]["events"] = rec
 
@@ -271,7 +333,8 @@ def main(argv):
             rec["result"] = "n/a (no typed Python classes yet)"
         results["rows"][row] = rec
         table_rows.append([row + " (C: libvirtbind)", fmt_us(c), "n/a (no typed classes)",
-                           fmt_us(vb) if vb else "n/a (not bound yet)", "", "", "", note,
+                           fmt_us(vb) if vb else "n/a (not bound yet)", "", "", "", "", "", "", "",
+                           note,
                            "info" if vb else "n/a"])
 
     imp = {k: spread(v) for k, v in imports.items()}
@@ -283,7 +346,7 @@ def main(argv):
                                  "result": "PASS" if ok else "FAIL"}
     table_rows.append(["import (ms, median of %d)" % IMPORT_N, "-", fmt_us(imp["libvirt"]),
                        fmt_us(imp["virtbind"]),
-                       "%.2f" % results["rows"]["import"]["ratio"], "", "", "<= lp",
+                       "%.2f" % results["rows"]["import"]["ratio"], "", "", "", "", "", "", "<= lp",
                        "PASS" if ok else "FAIL"])
 
     mem = {"unit": "bytes/object", "c": memory["c"], "libvirt": memory["libvirt"],
@@ -291,14 +354,15 @@ def main(argv):
     results["rows"]["memory"] = mem
     h = {i: memory[i]["heap_bytes_per_object"] for i in IMPLS}
     table_rows.append(["memory/live virDomain, heap (B)", "%.0f" % h["c"], "%.0f" % h["libvirt"],
-                       "%.0f" % h["virtbind"], "%.2f" % (h["virtbind"] / h["libvirt"]), "", "", "-",
+                       "%.0f" % h["virtbind"], "%.2f" % (h["virtbind"] / h["libvirt"]), "", "", "", "",
+                       "", "", "-",
                        "info"])
     table_rows.append(["  of which Python objects (B)", "-",
                        "%.0f" % memory["libvirt"]["tracemalloc_bytes_per_object"],
                        "%.0f" % memory["virtbind"]["tracemalloc_bytes_per_object"],
                        "%.2f" % (memory["virtbind"]["tracemalloc_bytes_per_object"]
                                  / memory["libvirt"]["tracemalloc_bytes_per_object"]),
-                       "", "", "-", "info"])
+                       "", "", "", "", "", "", "-", "info"])
 
     rg = spread(regen)
     ok = rg["median"] < REGEN_TARGET
@@ -306,10 +370,12 @@ def main(argv):
                                        "target": "< %.0f s" % REGEN_TARGET,
                                        "result": "PASS" if ok else "FAIL"}
     table_rows.append(["full regeneration (s)", "-", "-",
-                       "%.3f (%.3f-%.3f)" % (rg["median"], rg["q1"], rg["q3"]), "", "", "",
+                       "%.3f (%.3f-%.3f)" % (rg["median"], rg["q1"], rg["q3"]), "", "", "", "", "", "", "",
                        "< %.0f s" % REGEN_TARGET, "PASS" if ok else "FAIL"])
 
     results["samples"] = samples
+    results["samples_c_in_process"] = inproc_c
+    results["pair_rel"] = rel
     results["imports_ms"] = imports
     results["regen_s"] = regen
     results["table"] = table(table_rows)
@@ -319,10 +385,14 @@ def main(argv):
         f.write("\n")
 
     print("virtbind benchmark, test:///default, %s: %d rounds x %d runs of ~50 ms per row and "
-          "implementation; median (interquartile range)" % (results["meta"]["date"], rounds, runs))
-    print("overhead = (virtbind - C) / (libvirt-python - C) of the medians (gives PASS/FAIL); "
-          "ovh@min: the same of each column's fastest run (less exposed to other load); "
-          "vb/lp = virtbind / libvirt-python")
+          "implementation; us per call: median (interquartile range)"
+          % (results["meta"]["date"], rounds, runs))
+    print("C us: the C program.  lp/vb/floor over C: what each adds to the C call, as a fraction "
+          "of it, measured beside C calls in the same process (median over %d processes x %d "
+          "runs x %d block pairs).  overhead = vb over C / lp over C, the issue's (vb - C) / "
+          "(lp - C) (gives PASS/FAIL), with its 90%% bootstrap interval over processes; floor: "
+          "bench/floor.c, a minimal hand-written method; vb/lp = virtbind / libvirt-python"
+          % (rounds, runs, BLOCKS))
     print(results["table"])
     print("loadavg before %s, after %s; %s s; written to %s" % (
         "/".join("%.2f" % x for x in load_before), "/".join("%.2f" % x for x in load_after),
