@@ -946,6 +946,13 @@ static void emitCallArgs(vbPyGen *g, const vbFunction *f, const vbPyFn *p)
     }
 }
 
+/* Methods without parameters are METH_NOARGS: CPython's call needs no
+ * argument vector and rejects arguments itself ("takes no arguments"). */
+static bool vbPyNoArgs(const vbPyFn *p)
+{
+    return (p->kind == PF_STUB || p->kind == PF_GETTER) && p->nparams == 0;
+}
+
 static void emitStub(vbPyGen *g, int fi)
 {
     const vbModel *m = g->m;
@@ -956,12 +963,18 @@ static void emitStub(vbPyGen *g, int fi)
 
     OUT("/* %s (%s, libvirt %s) -> %s%s%s */\n", f->name, f->file ? f->file : "?",
         f->version ? f->version : "?", where ? where : "", where ? "." : "", p->pyname);
-    OUT("static PyObject *\nvbpy_%s(PyObject *self, PyObject *const *args, Py_ssize_t nargs, "
-        "PyObject *kwnames)\n{\n",
-        f->name);
+    if (vbPyNoArgs(p))
+        OUT("static PyObject *\nvbpy_%s(PyObject *self, PyObject *Py_UNUSED(noargs))\n{\n",
+            f->name);
+    else
+        OUT("static PyObject *\nvbpy_%s(PyObject *self, PyObject *const *args, Py_ssize_t nargs, "
+            "PyObject *kwnames)\n{\n",
+            f->name);
     if (!where)
         OUT("    (void)self;\n");
-    if (p->nparams) {
+    if (vbPyNoArgs(p)) {
+        /* METH_NOARGS: CPython rejects arguments before the call */
+    } else if (p->nparams) {
         OUT("    static const char *const kwlist[] = {");
         for (size_t i = 0; i < f->nargs; i++)
             if (p->args[i].use == PA_PARAM)
@@ -1506,12 +1519,9 @@ static void emitGetter(vbPyGen *g, int fi)
     OUT("/* %s -> %s.%s: the wrapper's own parent chain (libvirt's pointer is\n"
         " * borrowed, the wrapper already keeps that object alive). */\n",
         f->name, m->classes[p->host].name, p->pyname);
-    OUT("static PyObject *\nvbpy_%s(PyObject *self, PyObject *const *args, Py_ssize_t nargs, "
-        "PyObject *kwnames)\n{\n"
-        "    if (vbpyParseArgs(\"%s\", args, nargs, kwnames, NULL, 0, 0, NULL) < 0)\n"
-        "        return NULL;\n"
+    OUT("static PyObject *\nvbpy_%s(PyObject *self, PyObject *Py_UNUSED(noargs))\n{\n"
         "    return vbpyGetAncestor(self, &vbpy_class_%s);\n}\n\n",
-        f->name, p->pyname, m->classes[f->returns_cls].name);
+        f->name, m->classes[f->returns_cls].name);
 }
 
 static char *eventSnake(const char *cname, char **fam);
@@ -1578,6 +1588,9 @@ static void emitMethodDef(vbPyGen *g, int fi)
                 f->name);
         return;
     }
+    if (vbPyNoArgs(p))
+        OUT("    { \"%s\", vbpy_%s, METH_NOARGS, ", p->pyname, f->name);
+    else
         OUT("    { \"%s\", VBPY_FASTCALL(vbpy_%s), METH_FASTCALL | METH_KEYWORDS, ", p->pyname,
             f->name);
     /* a short signature line as the docstring */

@@ -74,7 +74,7 @@ void *vbpyMissing(const char *name)
     return NULL;
 }
 
-void *vbpyResolve(vbpySym *sym)
+void *vbpyResolveSlow(vbpySym *sym)
 {
     void *addr = vbpyResolveQuiet(sym);
     if (!addr) {
@@ -592,17 +592,15 @@ PyObject *vbpyWrap(const vbpyClass *cls, void *ptr, PyObject *parent)
     return (PyObject *)o;
 }
 
-void *vbpySelf(PyObject *self)
+void *vbpySelfClosed(PyObject *self)
 {
     vbpyObject *o = (vbpyObject *)self;
-    if (!o->ptr) {
-        char msg[128];
-        snprintf(msg, sizeof(msg), "%s object has been closed", o->cls->name);
-        /* a closed connection: libvirt's (and python3-libvirt's) invalid connection */
-        vbpyRaiseCode(strcmp(o->cls->name, "virConnect") == 0 ? VIR_ERR_INVALID_CONN
-                                                              : VIR_ERR_INVALID_ARG, msg);
-    }
-    return o->ptr;
+    char msg[128];
+    snprintf(msg, sizeof(msg), "%s object has been closed", o->cls->name);
+    /* a closed connection: libvirt's (and python3-libvirt's) invalid connection */
+    vbpyRaiseCode(strcmp(o->cls->name, "virConnect") == 0 ? VIR_ERR_INVALID_CONN
+                                                          : VIR_ERR_INVALID_ARG, msg);
+    return NULL;
 }
 
 PyObject *vbpyAncestor(PyObject *obj, const vbpyClass *cls)

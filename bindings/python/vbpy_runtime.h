@@ -52,8 +52,13 @@ typedef struct {
 } vbpySym;
 
 /* The symbol's address, or NULL with libvirtError(VIR_ERR_NO_SUPPORT) set.
- * Call with the GIL held. */
-void *vbpyResolve(vbpySym *sym);
+ * Call with the GIL held.  Inline: after the first call of a function its
+ * address is there (the dlsym and the raise are out of line). */
+void *vbpyResolveSlow(vbpySym *sym);
+static inline void *vbpyResolve(vbpySym *sym)
+{
+    return sym->addr ? sym->addr : vbpyResolveSlow(sym);
+}
 /* Same without raising (used by tp_dealloc and by import). */
 void *vbpyResolveQuiet(vbpySym *sym);
 /* The table entry of a C function by name (the table is sorted), or NULL. */
@@ -122,8 +127,14 @@ int vbpyClassReady(const vbpyClass *cls);
 /* Wrap a new reference: the wrapper owns ptr (released on dealloc, also on
  * failure here) and keeps parent alive.  Returns NULL with an exception. */
 PyObject *vbpyWrap(const vbpyClass *cls, void *ptr, PyObject *parent);
-/* The C pointer of self; raises libvirtError when the object was closed. */
-void *vbpySelf(PyObject *self);
+/* The C pointer of self; raises libvirtError when the object was closed.
+ * Inline: every method call asks for it (the raise is out of line). */
+void *vbpySelfClosed(PyObject *self);
+static inline void *vbpySelf(PyObject *self)
+{
+    void *ptr = ((vbpyObject *)self)->ptr;
+    return ptr ? ptr : vbpySelfClosed(self);
+}
 /* Walk the parent chain of obj up to an instance of cls (borrowed), or NULL. */
 PyObject *vbpyAncestor(PyObject *obj, const vbpyClass *cls);
 /* Generated parent getters (dom.connect()) use this: a new reference. */
