@@ -42,11 +42,7 @@ VBPY_HW(virGetVersion)
     unsigned long libVer = 0, typeVer = 0;
     int ret;
     vbpyErr err = { .set = false };
-    Py_BEGIN_ALLOW_THREADS
-    ret = fn(&libVer, c_name, c_name ? &typeVer : NULL);
-    if (ret == -1)
-        vbpyErrCapture(&err);
-    Py_END_ALLOW_THREADS
+    VBPY_NOGIL(err, ret = fn(&libVer, c_name, c_name ? &typeVer : NULL), ret == -1);
     if (ret == -1)
         return vbpyErrRaise(&err, "virGetVersion");
     if (!c_name)
@@ -70,11 +66,7 @@ VBPY_HW(virNodeGetInfo)
     memset(&info, 0, sizeof(info));
     int ret;
     vbpyErr err = { .set = false };
-    Py_BEGIN_ALLOW_THREADS
-    ret = fn(conn, &info);
-    if (ret == -1)
-        vbpyErrCapture(&err);
-    Py_END_ALLOW_THREADS
+    VBPY_NOGIL(err, ret = fn(conn, &info), ret == -1);
     if (ret == -1)
         return vbpyErrRaise(&err, "virNodeGetInfo");
     return Py_BuildValue("[sklkkkkk]", info.model, info.memory >> 10, (long)info.cpus,
@@ -98,11 +90,7 @@ VBPY_HW(virNodeGetSecurityModel)
     memset(&model, 0, sizeof(model));
     int ret;
     vbpyErr err = { .set = false };
-    Py_BEGIN_ALLOW_THREADS
-    ret = fn(conn, &model);
-    if (ret == -1)
-        vbpyErrCapture(&err);
-    Py_END_ALLOW_THREADS
+    VBPY_NOGIL(err, ret = fn(conn, &model), ret == -1);
     if (ret == -1)
         return vbpyErrRaise(&err, "virNodeGetSecurityModel");
     return Py_BuildValue("[ss]", model.model, model.doi);
@@ -123,11 +111,7 @@ VBPY_HW(virDomainGetSecurityLabel)
     memset(&label, 0, sizeof(label));
     int ret;
     vbpyErr err = { .set = false };
-    Py_BEGIN_ALLOW_THREADS
-    ret = fn(dom, &label);
-    if (ret == -1)
-        vbpyErrCapture(&err);
-    Py_END_ALLOW_THREADS
+    VBPY_NOGIL(err, ret = fn(dom, &label), ret == -1);
     if (ret == -1)
         return vbpyErrRaise(&err, "virDomainGetSecurityLabel");
     return Py_BuildValue("[sO]", label.label, label.enforcing ? Py_True : Py_False);
@@ -147,11 +131,7 @@ VBPY_HW(virDomainGetTime)
     unsigned int nseconds = 0;
     int ret;
     vbpyErr err = { .set = false };
-    Py_BEGIN_ALLOW_THREADS
-    ret = fn(dom, &seconds, &nseconds, flags);
-    if (ret == -1)
-        vbpyErrCapture(&err);
-    Py_END_ALLOW_THREADS
+    VBPY_NOGIL(err, ret = fn(dom, &seconds, &nseconds, flags), ret == -1);
     if (ret == -1)
         return vbpyErrRaise(&err, "virDomainGetTime");
     return Py_BuildValue("{s:L,s:I}", "seconds", seconds, "nseconds", nseconds);
@@ -187,11 +167,7 @@ VBPY_HW(virDomainMemoryStats)
     memset(stats, 0, sizeof(stats));
     int n;
     vbpyErr err = { .set = false };
-    Py_BEGIN_ALLOW_THREADS
-    n = fn(dom, stats, VIR_DOMAIN_MEMORY_STAT_NR, 0);
-    if (n == -1)
-        vbpyErrCapture(&err);
-    Py_END_ALLOW_THREADS
+    VBPY_NOGIL(err, n = fn(dom, stats, VIR_DOMAIN_MEMORY_STAT_NR, 0), n == -1);
     if (n == -1)
         return vbpyErrRaise(&err, "virDomainMemoryStats");
     if (n > VIR_DOMAIN_MEMORY_STAT_NR)
@@ -242,11 +218,7 @@ VBPY_HW(virDomainSetTime)
         return NULL;
     int ret;
     vbpyErr err = { .set = false };
-    Py_BEGIN_ALLOW_THREADS
-    ret = fn(dom, seconds, nseconds, flags);
-    if (ret == -1)
-        vbpyErrCapture(&err);
-    Py_END_ALLOW_THREADS
+    VBPY_NOGIL(err, ret = fn(dom, seconds, nseconds, flags), ret == -1);
     if (ret == -1)
         return vbpyErrRaise(&err, "virDomainSetTime");
     return PyLong_FromLong(ret);
@@ -264,11 +236,7 @@ static int vbpyDomainVcpus(virDomainPtr dom)
     memset(&info, 0, sizeof(info));
     int ret;
     vbpyErr err = { .set = false };
-    Py_BEGIN_ALLOW_THREADS
-    ret = fn(dom, &info);
-    if (ret == -1)
-        vbpyErrCapture(&err);
-    Py_END_ALLOW_THREADS
+    VBPY_NOGIL(err, ret = fn(dom, &info), ret == -1);
     if (ret == -1) {
         vbpyErrRaise(&err, "virDomainGetInfo");
         return -1;
@@ -315,11 +283,7 @@ VBPY_HW(virDomainGetVcpus)
     }
     int n;
     vbpyErr err = { .set = false };
-    Py_BEGIN_ALLOW_THREADS
-    n = fn(dom, info, nvcpus, maps, maplen);
-    if (n == -1)
-        vbpyErrCapture(&err);
-    Py_END_ALLOW_THREADS
+    VBPY_NOGIL(err, n = fn(dom, info, nvcpus, maps, maplen), n == -1);
     PyObject *r = NULL;
     if (n > nvcpus)
         n = nvcpus;   /* the arrays hold nvcpus entries */
@@ -368,11 +332,7 @@ VBPY_HW(virDomainGetVcpuPinInfo)
         return PyErr_NoMemory();
     int n;
     vbpyErr err = { .set = false };
-    Py_BEGIN_ALLOW_THREADS
-    n = fn(dom, nvcpus, maps, maplen, flags);
-    if (n == -1)
-        vbpyErrCapture(&err);
-    Py_END_ALLOW_THREADS
+    VBPY_NOGIL(err, n = fn(dom, nvcpus, maps, maplen, flags), n == -1);
     if (n > nvcpus)
         n = nvcpus;   /* the array holds nvcpus maps */
     PyObject *r = n == -1 ? vbpyErrRaise(&err, "virDomainGetVcpuPinInfo")
@@ -400,11 +360,7 @@ VBPY_HW(virDomainGetEmulatorPinInfo)
         return PyErr_NoMemory();
     int ret;
     vbpyErr err = { .set = false };
-    Py_BEGIN_ALLOW_THREADS
-    ret = fn(dom, map, maplen, flags);
-    if (ret == -1)
-        vbpyErrCapture(&err);
-    Py_END_ALLOW_THREADS
+    VBPY_NOGIL(err, ret = fn(dom, map, maplen, flags), ret == -1);
     PyObject *r = ret == -1 ? vbpyErrRaise(&err, "virDomainGetEmulatorPinInfo")
                             : vbpyCpumapTuple(map, ncpus);
     free(map);
@@ -425,11 +381,7 @@ VBPY_HW(virNodeGetCPUMap)
     unsigned int online = 0;
     int n;
     vbpyErr err = { .set = false };
-    Py_BEGIN_ALLOW_THREADS
-    n = fn(conn, &map, &online, flags);
-    if (n == -1)
-        vbpyErrCapture(&err);
-    Py_END_ALLOW_THREADS
+    VBPY_NOGIL(err, n = fn(conn, &map, &online, flags), n == -1);
     if (n == -1)
         return vbpyErrRaise(&err, "virNodeGetCPUMap");
     if (!map)
@@ -601,11 +553,7 @@ VBPY_HW(virDomainGetDiskErrors)
         return NULL;
     int n;
     vbpyErr err = { .set = false };
-    Py_BEGIN_ALLOW_THREADS
-    n = fn(dom, NULL, 0, flags);
-    if (n == -1)
-        vbpyErrCapture(&err);
-    Py_END_ALLOW_THREADS
+    VBPY_NOGIL(err, n = fn(dom, NULL, 0, flags), n == -1);
     if (n == -1)
         return vbpyErrRaise(&err, "virDomainGetDiskErrors");
     virDomainDiskErrorPtr errors = NULL;
@@ -613,11 +561,7 @@ VBPY_HW(virDomainGetDiskErrors)
         if (!(errors = calloc((size_t)n, sizeof(*errors))))
             return PyErr_NoMemory();
         int max = n;
-        Py_BEGIN_ALLOW_THREADS
-        n = fn(dom, errors, (unsigned int)max, flags);
-        if (n == -1)
-            vbpyErrCapture(&err);
-        Py_END_ALLOW_THREADS
+        VBPY_NOGIL(err, n = fn(dom, errors, (unsigned int)max, flags), n == -1);
         if (n == -1) {
             free(errors);
             return vbpyErrRaise(&err, "virDomainGetDiskErrors");
@@ -662,11 +606,7 @@ VBPY_HW(virDomainGetBlockJobInfo)
     memset(&info, 0, sizeof(info));
     int ret;
     vbpyErr err = { .set = false };
-    Py_BEGIN_ALLOW_THREADS
-    ret = fn(dom, path, &info, flags);
-    if (ret == -1)
-        vbpyErrCapture(&err);
-    Py_END_ALLOW_THREADS
+    VBPY_NOGIL(err, ret = fn(dom, path, &info, flags), ret == -1);
     if (ret == -1)
         return vbpyErrRaise(&err, "virDomainGetBlockJobInfo");
     if (ret == 0)
@@ -689,11 +629,7 @@ VBPY_HW(virDomainGetJobStats)
     int type = 0, n = 0, ret;
     virTypedParameterPtr params = NULL;
     vbpyErr err = { .set = false };
-    Py_BEGIN_ALLOW_THREADS
-    ret = fn(dom, &type, &params, &n, flags);
-    if (ret == -1)
-        vbpyErrCapture(&err);
-    Py_END_ALLOW_THREADS
+    VBPY_NOGIL(err, ret = fn(dom, &type, &params, &n, flags), ret == -1);
     if (ret == -1)
         return vbpyErrRaise(&err, "virDomainGetJobStats");
     PyObject *d = vbpyTPToDict(params, n, true);
@@ -743,11 +679,10 @@ VBPY_HW(virDomainGetCPUStats)
     while (list && ncpus > 0) {
         int queried = ncpus < chunk ? ncpus : chunk, got = 0;
         if (nparams) {
-            Py_BEGIN_ALLOW_THREADS
-            got = fn(dom, params, (unsigned int)nparams, start, (unsigned int)queried, flags);
-            if (got < 0)
-                vbpyErrCapture(&err);
-            Py_END_ALLOW_THREADS
+            VBPY_NOGIL(err,
+                       got = fn(dom, params, (unsigned int)nparams, start, (unsigned int)queried,
+                                flags),
+                       got < 0);
             if (got < 0) {
                 Py_CLEAR(list);
                 vbpyErrRaise(&err, "virDomainGetCPUStats");
@@ -793,11 +728,7 @@ VBPY_HW(virDomainInterfaceAddresses)
     virDomainInterfacePtr *ifaces = NULL;
     int n;
     vbpyErr err = { .set = false };
-    Py_BEGIN_ALLOW_THREADS
-    n = fn(dom, &ifaces, source, flags);
-    if (n == -1)
-        vbpyErrCapture(&err);
-    Py_END_ALLOW_THREADS
+    VBPY_NOGIL(err, n = fn(dom, &ifaces, source, flags), n == -1);
     if (n == -1)
         return vbpyErrRaise(&err, "virDomainInterfaceAddresses");
     PyObject *d = PyDict_New();
@@ -840,11 +771,7 @@ VBPY_HW(virDomainGetFSInfo)
     virDomainFSInfoPtr *info = NULL;
     int n;
     vbpyErr err = { .set = false };
-    Py_BEGIN_ALLOW_THREADS
-    n = fn(dom, &info, flags);
-    if (n == -1)
-        vbpyErrCapture(&err);
-    Py_END_ALLOW_THREADS
+    VBPY_NOGIL(err, n = fn(dom, &info, flags), n == -1);
     if (n == -1)
         return vbpyErrRaise(&err, "virDomainGetFSInfo");
     PyObject *list = PyList_New(0);
@@ -888,11 +815,7 @@ VBPY_HW(virDomainGetIOThreadInfo)
     virDomainIOThreadInfoPtr *info = NULL;
     int n;
     vbpyErr err = { .set = false };
-    Py_BEGIN_ALLOW_THREADS
-    n = fn(dom, &info, flags);
-    if (n == -1)
-        vbpyErrCapture(&err);
-    Py_END_ALLOW_THREADS
+    VBPY_NOGIL(err, n = fn(dom, &info, flags), n == -1);
     if (n == -1)
         return vbpyErrRaise(&err, "virDomainGetIOThreadInfo");
     PyObject *list = PyList_New(0);
@@ -942,11 +865,7 @@ VBPY_HW(virNetworkGetDHCPLeases)
     virNetworkDHCPLeasePtr *leases = NULL;
     int n;
     vbpyErr err = { .set = false };
-    Py_BEGIN_ALLOW_THREADS
-    n = fn(net, mac, &leases, flags);
-    if (n == -1)
-        vbpyErrCapture(&err);
-    Py_END_ALLOW_THREADS
+    VBPY_NOGIL(err, n = fn(net, mac, &leases, flags), n == -1);
     if (n == -1)
         return vbpyErrRaise(&err, "virNetworkGetDHCPLeases");
     PyObject *list = PyList_New(0);
@@ -988,11 +907,7 @@ VBPY_HW(virDomainGetSecurityLabelList)
     virSecurityLabelPtr labels = NULL;
     int n;
     vbpyErr err = { .set = false };
-    Py_BEGIN_ALLOW_THREADS
-    n = fn(dom, &labels);
-    if (n == -1)
-        vbpyErrCapture(&err);
-    Py_END_ALLOW_THREADS
+    VBPY_NOGIL(err, n = fn(dom, &labels), n == -1);
     if (n == -1)
         return vbpyErrRaise(&err, "virDomainGetSecurityLabelList");
     PyObject *list = PyList_New(n);
@@ -1029,11 +944,7 @@ VBPY_HW(virDomainRevertToSnapshot)
         return NULL;
     int ret;
     vbpyErr err = { .set = false };
-    Py_BEGIN_ALLOW_THREADS
-    ret = fn(snap, flags);
-    if (ret == -1)
-        vbpyErrCapture(&err);
-    Py_END_ALLOW_THREADS
+    VBPY_NOGIL(err, ret = fn(snap, flags), ret == -1);
     if (ret == -1)
         return vbpyErrRaise(&err, "virDomainRevertToSnapshot");
     return PyLong_FromLong(ret);
@@ -1068,11 +979,8 @@ static PyObject *vbpyStreamRecv(PyObject *self, PyObject *const *args, Py_ssize_
         return PyErr_NoMemory();
     int ret;
     vbpyErr err = { .set = false };
-    Py_BEGIN_ALLOW_THREADS
-    ret = with_flags ? fnFlags(st, buf, nbytes, flags) : fn(st, buf, nbytes);
-    if (ret == -1)
-        vbpyErrCapture(&err);
-    Py_END_ALLOW_THREADS
+    VBPY_NOGIL(err, ret = with_flags ? fnFlags(st, buf, nbytes, flags) : fn(st, buf, nbytes),
+               ret == -1);
     PyObject *r;
     if (ret == -1)
         r = vbpyErrRaise(&err, with_flags ? "virStreamRecvFlags" : "virStreamRecv");
@@ -1176,11 +1084,7 @@ VBPY_HW(virConnectGetAllDomainStats)
     virDomainStatsRecordPtr *records = NULL;
     int n;
     vbpyErr err = { .set = false };
-    Py_BEGIN_ALLOW_THREADS
-    n = fn(conn, stats, &records, flags);
-    if (n == -1)
-        vbpyErrCapture(&err);
-    Py_END_ALLOW_THREADS
+    VBPY_NOGIL(err, n = fn(conn, stats, &records, flags), n == -1);
     if (n == -1)
         return vbpyErrRaise(&err, "virConnectGetAllDomainStats");
     return vbpyStatsRecords(self, records, n);
@@ -1229,11 +1133,7 @@ VBPY_HW(virDomainListGetStats)
     virDomainStatsRecordPtr *records = NULL;
     int n;
     vbpyErr err = { .set = false };
-    Py_BEGIN_ALLOW_THREADS
-    n = fn(doms, stats, &records, flags);
-    if (n == -1)
-        vbpyErrCapture(&err);
-    Py_END_ALLOW_THREADS
+    VBPY_NOGIL(err, n = fn(doms, stats, &records, flags), n == -1);
     free(doms);
     Py_DECREF(t);
     if (n == -1)
@@ -1344,11 +1244,7 @@ VBPY_HW(virConnectOpenAuth)
     };
     virConnectPtr conn;
     vbpyErr err = { .set = false };
-    Py_BEGIN_ALLOW_THREADS
-    conn = fn(uri, &cauth, flags);
-    if (!conn)
-        vbpyErrCapture(&err);
-    Py_END_ALLOW_THREADS
+    VBPY_NOGIL(err, conn = fn(uri, &cauth, flags), !conn);
     free(credtypes);
     Py_DECREF(t);
     if (!conn)
@@ -1524,11 +1420,9 @@ VBPY_HW(virNodeGetFreePages)
     }
     int n;
     vbpyErr err = { .set = false };
-    Py_BEGIN_ALLOW_THREADS
-    n = fn(conn, (unsigned int)npages, pages, startCell, maxCells, counts, flags);
-    if (n == -1)
-        vbpyErrCapture(&err);
-    Py_END_ALLOW_THREADS
+    VBPY_NOGIL(err,
+               n = fn(conn, (unsigned int)npages, pages, startCell, maxCells, counts, flags),
+               n == -1);
     PyObject *d = NULL;
     if (n == -1) {
         vbpyErrRaise(&err, "virNodeGetFreePages");
@@ -1596,11 +1490,9 @@ VBPY_HW(virNodeAllocPages)
         i++;
     }
     vbpyErr err = { .set = false };
-    Py_BEGIN_ALLOW_THREADS
-    ret = fn(conn, (unsigned int)npages, sizes, counts, startCell, cellCount, flags);
-    if (ret == -1)
-        vbpyErrCapture(&err);
-    Py_END_ALLOW_THREADS
+    VBPY_NOGIL(err,
+               ret = fn(conn, (unsigned int)npages, sizes, counts, startCell, cellCount, flags),
+               ret == -1);
     if (ret == -1)
         vbpyErrRaise(&err, "virNodeAllocPages");
 done:
@@ -1682,11 +1574,7 @@ VBPY_HW(virConnectDomainEventRegister)
     }
     int ret;
     vbpyErr err = { .set = false };
-    Py_BEGIN_ALLOW_THREADS
-    ret = fn(conn, vbpyLegacyEvent, d, vbpyEventFree);
-    if (ret == -1)
-        vbpyErrCapture(&err);
-    Py_END_ALLOW_THREADS
+    VBPY_NOGIL(err, ret = fn(conn, vbpyLegacyEvent, d, vbpyEventFree), ret == -1);
     if (ret == -1) {
         vbpyEventFree(d);
         Py_DECREF(callbacks);
@@ -1729,11 +1617,7 @@ VBPY_HW(virConnectDomainEventDeregister)
         return NULL;
     int ret;
     vbpyErr err = { .set = false };
-    Py_BEGIN_ALLOW_THREADS
-    ret = fn(conn, vbpyLegacyEvent);
-    if (ret == -1)
-        vbpyErrCapture(&err);
-    Py_END_ALLOW_THREADS
+    VBPY_NOGIL(err, ret = fn(conn, vbpyLegacyEvent), ret == -1);
     if (ret == -1)
         return vbpyErrRaise(&err, "virConnectDomainEventDeregister");
     Py_RETURN_NONE;
@@ -1801,14 +1685,22 @@ static int vbpyLoopCall(int i, PyObject *args)
 
 static PyObject *vbpyModuleAttr(const char *name);
 
-static int vbpyLoopAddHandle(int fd, int event, virEventHandleCallback cb, void *opaque,
-                             virFreeCallback ff)
+/* addHandle (impl 0, args fd, event) or addTimeout (impl 3, arg timeout) of
+ * the Python loop, called by libvirt: the Python side gets the invoker and a
+ * capsule holding libvirt's callback (exactly one of hcb, tcb). */
+static int vbpyLoopAdd(int i, int a, int b, virEventHandleCallback hcb,
+                       virEventTimeoutCallback tcb, void *opaque, virFreeCallback ff)
 {
     PyGILState_STATE st = PyGILState_Ensure();
-    PyObject *cap = vbpyLoopCapsule(cb, NULL, opaque, ff);
-    PyObject *invoke = cap ? vbpyModuleAttr("_eventInvokeHandleCallback") : NULL;
-    int ret = invoke ? vbpyLoopCall(0, Py_BuildValue("(iiOO)", fd, event, invoke, cap)) : -1;
-    if (!invoke)
+    PyObject *cap = vbpyLoopCapsule(hcb, tcb, opaque, ff);
+    PyObject *invoke = cap ? vbpyModuleAttr(hcb ? "_eventInvokeHandleCallback"
+                                                : "_eventInvokeTimeoutCallback")
+                           : NULL;
+    int ret = -1;
+    if (invoke)
+        ret = vbpyLoopCall(i, hcb ? Py_BuildValue("(iiOO)", a, b, invoke, cap)
+                                  : Py_BuildValue("(iOO)", a, invoke, cap));
+    else
         PyErr_WriteUnraisable(Py_None);
     Py_XDECREF(invoke);
     Py_XDECREF(cap);
@@ -1816,49 +1708,45 @@ static int vbpyLoopAddHandle(int fd, int event, virEventHandleCallback cb, void 
     return ret;
 }
 
-static void vbpyLoopUpdateHandle(int watch, int event)
+/* update* (two int args) and remove* (one) of the Python loop */
+static int vbpyLoopNotify(int i, int nargs, int a, int b)
 {
     PyGILState_STATE st = PyGILState_Ensure();
-    vbpyLoopCall(1, Py_BuildValue("(ii)", watch, event));
+    int ret = vbpyLoopCall(i, nargs == 2 ? Py_BuildValue("(ii)", a, b) : Py_BuildValue("(i)", a));
     PyGILState_Release(st);
+    return ret;
+}
+
+static int vbpyLoopAddHandle(int fd, int event, virEventHandleCallback cb, void *opaque,
+                             virFreeCallback ff)
+{
+    return vbpyLoopAdd(0, fd, event, cb, NULL, opaque, ff);
+}
+
+static void vbpyLoopUpdateHandle(int watch, int event)
+{
+    vbpyLoopNotify(1, 2, watch, event);
 }
 
 static int vbpyLoopRemoveHandle(int watch)
 {
-    PyGILState_STATE st = PyGILState_Ensure();
-    int ret = vbpyLoopCall(2, Py_BuildValue("(i)", watch));
-    PyGILState_Release(st);
-    return ret;
+    return vbpyLoopNotify(2, 1, watch, 0);
 }
 
 static int vbpyLoopAddTimeout(int timeout, virEventTimeoutCallback cb, void *opaque,
                               virFreeCallback ff)
 {
-    PyGILState_STATE st = PyGILState_Ensure();
-    PyObject *cap = vbpyLoopCapsule(NULL, cb, opaque, ff);
-    PyObject *invoke = cap ? vbpyModuleAttr("_eventInvokeTimeoutCallback") : NULL;
-    int ret = invoke ? vbpyLoopCall(3, Py_BuildValue("(iOO)", timeout, invoke, cap)) : -1;
-    if (!invoke)
-        PyErr_WriteUnraisable(Py_None);
-    Py_XDECREF(invoke);
-    Py_XDECREF(cap);
-    PyGILState_Release(st);
-    return ret;
+    return vbpyLoopAdd(3, timeout, 0, NULL, cb, opaque, ff);
 }
 
 static void vbpyLoopUpdateTimeout(int timer, int timeout)
 {
-    PyGILState_STATE st = PyGILState_Ensure();
-    vbpyLoopCall(4, Py_BuildValue("(ii)", timer, timeout));
-    PyGILState_Release(st);
+    vbpyLoopNotify(4, 2, timer, timeout);
 }
 
 static int vbpyLoopRemoveTimeout(int timer)
 {
-    PyGILState_STATE st = PyGILState_Ensure();
-    int ret = vbpyLoopCall(5, Py_BuildValue("(i)", timer));
-    PyGILState_Release(st);
-    return ret;
+    return vbpyLoopNotify(5, 1, timer, 0);
 }
 
 static PyObject *vbpy_module;   /* set by the first call needing it */
@@ -2012,11 +1900,7 @@ VBPY_HW(virEventAddHandle)
         return NULL;
     int ret;
     vbpyErr err = { .set = false };
-    Py_BEGIN_ALLOW_THREADS
-    ret = fn(fd, events, vbpyUserHandle, d, vbpyEventFree);
-    if (ret == -1)
-        vbpyErrCapture(&err);
-    Py_END_ALLOW_THREADS
+    VBPY_NOGIL(err, ret = fn(fd, events, vbpyUserHandle, d, vbpyEventFree), ret == -1);
     if (ret == -1) {
         vbpyEventFree(d);
         return vbpyErrRaise(&err, "virEventAddHandle");
@@ -2046,11 +1930,7 @@ VBPY_HW(virEventAddTimeout)
         return NULL;
     int ret;
     vbpyErr err = { .set = false };
-    Py_BEGIN_ALLOW_THREADS
-    ret = fn(timeout, vbpyUserTimeout, d, vbpyEventFree);
-    if (ret == -1)
-        vbpyErrCapture(&err);
-    Py_END_ALLOW_THREADS
+    VBPY_NOGIL(err, ret = fn(timeout, vbpyUserTimeout, d, vbpyEventFree), ret == -1);
     if (ret == -1) {
         vbpyEventFree(d);
         return vbpyErrRaise(&err, "virEventAddTimeout");
@@ -2138,11 +2018,7 @@ VBPY_HW(virStreamEventAddCallback)
         return NULL;
     int ret;
     vbpyErr err = { .set = false };
-    Py_BEGIN_ALLOW_THREADS
-    ret = fn(st, events, vbpyStreamEvent, d, vbpyEventFree);
-    if (ret == -1)
-        vbpyErrCapture(&err);
-    Py_END_ALLOW_THREADS
+    VBPY_NOGIL(err, ret = fn(st, events, vbpyStreamEvent, d, vbpyEventFree), ret == -1);
     if (ret == -1) {
         vbpyEventFree(d);   /* libvirt did not keep it */
         return vbpyErrRaise(&err, "virStreamEventAddCallback");
@@ -2248,11 +2124,8 @@ VBPY_HW(virConnectDomainQemuMonitorEventRegister)
         return NULL;
     int ret;
     vbpyErr err = { .set = false };
-    Py_BEGIN_ALLOW_THREADS
-    ret = fn(conn, dom, event, vbpyQemuMonitorEvent, d, vbpyEventFree, flags);
-    if (ret == -1)
-        vbpyErrCapture(&err);
-    Py_END_ALLOW_THREADS
+    VBPY_NOGIL(err, ret = fn(conn, dom, event, vbpyQemuMonitorEvent, d, vbpyEventFree, flags),
+               ret == -1);
     if (ret == -1) {
         vbpyEventFree(d);
         return vbpyErrRaise(&err, "virConnectDomainQemuMonitorEventRegister");
@@ -2310,11 +2183,10 @@ VBPY_HW(virDomainQemuMonitorCommandWithFiles)
     char *result = NULL;
     int ret;
     vbpyErr err = { .set = false };
-    Py_BEGIN_ALLOW_THREADS
-    ret = fn(dom, cmd, (unsigned int)ninfiles, infiles, &noutfiles, &outfiles, &result, flags);
-    if (ret == -1)
-        vbpyErrCapture(&err);
-    Py_END_ALLOW_THREADS
+    VBPY_NOGIL(err,
+               ret = fn(dom, cmd, (unsigned int)ninfiles, infiles, &noutfiles, &outfiles, &result,
+                        flags),
+               ret == -1);
     free(infiles);
     if (ret == -1)
         return vbpyErrRaise(&err, "virDomainQemuMonitorCommandWithFiles");
@@ -2373,11 +2245,7 @@ VBPY_HW(virDomainLxcEnterNamespace)
     int *old = NULL;
     int ret;
     vbpyErr err = { .set = false };
-    Py_BEGIN_ALLOW_THREADS
-    ret = fn(dom, (unsigned int)nfds, fds, &nold, &old, flags);
-    if (ret == -1)
-        vbpyErrCapture(&err);
-    Py_END_ALLOW_THREADS
+    VBPY_NOGIL(err, ret = fn(dom, (unsigned int)nfds, fds, &nold, &old, flags), ret == -1);
     free(fds);
     if (ret == -1)
         return vbpyErrRaise(&err, "virDomainLxcEnterNamespace");
@@ -2440,11 +2308,7 @@ VBPY_HW(virDomainLxcEnterSecurityLabel)
         return NULL;
     int ret;
     vbpyErr err = { .set = false };
-    Py_BEGIN_ALLOW_THREADS
-    ret = fn(&model, &label, &oldlabel, flags);
-    if (ret == -1)
-        vbpyErrCapture(&err);
-    Py_END_ALLOW_THREADS
+    VBPY_NOGIL(err, ret = fn(&model, &label, &oldlabel, flags), ret == -1);
     if (ret == -1)
         return vbpyErrRaise(&err, "virDomainLxcEnterSecurityLabel");
     return Py_BuildValue("[sO]", oldlabel.label, oldlabel.enforcing ? Py_True : Py_False);

@@ -1250,11 +1250,7 @@ int vbpyHostCPUs(PyObject *obj)
         return -1;
     int n;
     vbpyErr err = { .set = false };
-    Py_BEGIN_ALLOW_THREADS
-    n = fn(c, NULL, NULL, 0);
-    if (n == -1)
-        vbpyErrCapture(&err);
-    Py_END_ALLOW_THREADS
+    VBPY_NOGIL(err, n = fn(c, NULL, NULL, 0), n == -1);
     if (n == -1) {
         vbpyErrRaise(&err, "virNodeGetCPUMap");
         return -1;

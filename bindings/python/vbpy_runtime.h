@@ -82,6 +82,18 @@ typedef struct {
 
 /* Copy the calling thread's last libvirt error into *e (GIL not needed). */
 void vbpyErrCapture(vbpyErr *e);
+/* The hand-written stubs' call: run CALL (a statement, e.g. `ret = fn(dom,
+ * &info)`) with the GIL released and, when FAILED (an expression over its
+ * result) is then true, copy libvirt's error into ERR before the GIL is taken
+ * back, on the failing thread (the generated stubs spell this out). */
+#define VBPY_NOGIL(err, call, failed) \
+    do {                              \
+        Py_BEGIN_ALLOW_THREADS        \
+        call;                         \
+        if (failed)                   \
+            vbpyErrCapture(&(err));   \
+        Py_END_ALLOW_THREADS          \
+    } while (0)
 /* Raise libvirtError from *e (or "<cname>() failed" when no error was set),
  * release its strings, return NULL. */
 PyObject *vbpyErrRaise(vbpyErr *e, const char *cname);
