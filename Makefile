@@ -302,7 +302,7 @@ check-typedparams: typedparams-tests
 # table and writes $(BUILD)/bench/results.json (docs/performance.md).  Not a
 # test: never part of `make check`.  It measures the module `make python` built
 # (it does not rebuild it: run `make demo python` first).  BENCH_ARGS passes
-# options to bench/run.py (default --rounds 7 --runs 3; --virtbind-path DIR for
+# options to bench/run.py (default --rounds 12 --runs 2; --virtbind-path DIR for
 # another build); BENCH_TASKSET="taskset -c 1" prefixes every measured command.
 # libbench_c.so (bench_c.c's rows as a library) gives the in-process C runs
 # the overhead ratio is paired with; _vbfloor (bench/floor.c) is the floor.

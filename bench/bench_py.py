@@ -5,18 +5,18 @@
     bench_py.py IMPL run ROW=N... [--runs K]     -> {"us": {row: [us per call]...}}
     bench_py.py IMPL memory [COUNT]              -> {"heap_bytes_per_object": x, ...}
     bench_py.py IMPL paired ROW=N:NC... [--runs K] [--clib SO]
-                                                 -> {"us": {...}, "c_us": {...}}
+                                                 -> {"us": {...}, "c_us": {...}, "rel": {...}}
 
 "paired" also runs the C rows of bench_c.c inside this process
 (build/bench/libbench_c.so through ctypes, its own test:///default
 connection): each of the K runs is BLOCKS blocks of N/BLOCKS binding calls,
 each beside a block of NC/BLOCKS C calls, alternating which goes first, so
-that (binding - C) is measured on the same libvirt state and at the same
+that the binding is compared with C on the same libvirt state and at the same
 moment.  A ROW=N without :NC runs the binding alone, as in "run".
 
 IMPL `floor` is bench/floor.c's _vbfloor (build/bench, or
-$BENCH_FLOOR_PATH): the least a CPython binding can do, on the rows info and
-XMLDesc only.
+$BENCH_FLOOR_PATH): a minimal hand-written extension method per row, for the
+rows info and XMLDesc only.
 
 IMPL is `libvirt` (python3-libvirt, the Debian package) or `virtbind`
 (build/python, or $VIRTBIND_PATH).  Both run the same code below, written as an
@@ -359,7 +359,7 @@ def paired(b, args):
             return t
 
         c_seconds(max(nc // 10, BATCH))
-        py, c, diff = [], [], []
+        py, c, rel = [], [], []
         for k in range(runs):
             tp = tc = 0.0
             for j in range(BLOCKS):
@@ -371,10 +371,10 @@ def paired(b, args):
                     bc = c_seconds(bnc)
                 tp += bp
                 tc += bc
-                diff.append(round((bp / bn) / (bc / bnc) - 1, 5))
+                rel.append(round((bp / bn) / (bc / bnc) - 1, 5))
             py.append(round(tp * 1e6 / (bn * BLOCKS), 4))
             c.append(round(tc * 1e6 / (bnc * BLOCKS), 4))
-        out["us"][name], out["c_us"][name], out["rel"][name] = py, c, diff
+        out["us"][name], out["c_us"][name], out["rel"][name] = py, c, rel
     return out
 
 

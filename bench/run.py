@@ -81,17 +81,14 @@ REGEN_TARGET = 2.0
 
 
 BENCH_C_LIB = os.path.join(BUILD, "bench", "libbench_c.so")
+FLOOR_DIR = os.path.join(BUILD, "bench")   # bench/floor.c's _vbfloor
 BOOTSTRAP_N = 1000
-BLOCKS = 10   # bench_py.py's block pairs per paired run
 
 
 def cmd_for(impl, *args):
     if impl == "c":
         return PREFIX + [BENCH_C, *args]
     return PREFIX + [PY, BENCH_PY, impl, *args]
-
-
-FLOOR_DIR = os.path.join(BUILD, "bench")
 
 
 def run_json(cmd):
@@ -234,8 +231,8 @@ def main(argv):
     rel = {impl: {} for impl in ROUND_IMPLS[1:]}   # binding / C - 1 of each block pair, per process
     for r in range(rounds):
         print("bench: round %d/%d" % (r + 1, rounds), file=sys.stderr)
-        k = r % len(ROUND_IMPLS)
-        for impl in ROUND_IMPLS[k:] + ROUND_IMPLS[:k]:
+        rot = r % len(ROUND_IMPLS)
+        for impl in ROUND_IMPLS[rot:] + ROUND_IMPLS[:rot]:
             if impl == "c":
                 args = ["%s=%d" % (row, k) for row, k in n[impl].items()]
                 res = run_json(cmd_for(impl, "run", *args, "--runs", str(runs)))
@@ -392,7 +389,7 @@ def main(argv):
           "runs x %d block pairs).  overhead = vb over C / lp over C, the issue's (vb - C) / "
           "(lp - C) (gives PASS/FAIL), with its 90%% bootstrap interval over processes; floor: "
           "bench/floor.c, a minimal hand-written method; vb/lp = virtbind / libvirt-python"
-          % (rounds, runs, BLOCKS))
+          % (rounds, runs, len(rel["virtbind"]["info"][0]) // runs))
     print(results["table"])
     print("loadavg before %s, after %s; %s s; written to %s" % (
         "/".join("%.2f" % x for x in load_before), "/".join("%.2f" % x for x in load_after),

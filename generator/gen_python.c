@@ -947,10 +947,11 @@ static void emitCallArgs(vbPyGen *g, const vbFunction *f, const vbPyFn *p)
 }
 
 /* Methods without parameters are METH_NOARGS: CPython's call needs no
- * argument vector and rejects arguments itself ("takes no arguments"). */
+ * argument vector and rejects arguments itself ("takes no arguments").
+ * Parent getters (dom.connect()) never take any. */
 static bool vbPyNoArgs(const vbPyFn *p)
 {
-    return (p->kind == PF_STUB || p->kind == PF_GETTER) && p->nparams == 0;
+    return p->kind == PF_GETTER || (p->kind == PF_STUB && p->nparams == 0);
 }
 
 static void emitStub(vbPyGen *g, int fi)
@@ -972,9 +973,8 @@ static void emitStub(vbPyGen *g, int fi)
             f->name);
     if (!where)
         OUT("    (void)self;\n");
-    if (vbPyNoArgs(p)) {
-        /* METH_NOARGS: CPython rejects arguments before the call */
-    } else if (p->nparams) {
+    /* without parameters the method is METH_NOARGS: nothing to parse */
+    if (p->nparams) {
         OUT("    static const char *const kwlist[] = {");
         for (size_t i = 0; i < f->nargs; i++)
             if (p->args[i].use == PA_PARAM)
@@ -984,10 +984,6 @@ static void emitStub(vbPyGen *g, int fi)
         OUT("    if (vbpyParseArgs(\"%s\", args, nargs, kwnames, kwlist, %zu, %zu, argv) < 0)\n"
             "        return NULL;\n",
             p->pyname, p->nparams, p->nrequired);
-    } else {
-        OUT("    if (vbpyParseArgs(\"%s\", args, nargs, kwnames, NULL, 0, 0, NULL) < 0)\n"
-            "        return NULL;\n",
-            p->pyname);
     }
     /* inputs */
     for (size_t i = 0, n = 0; i < f->nargs; i++) {
