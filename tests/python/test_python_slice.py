@@ -192,6 +192,39 @@ def test_nul_in_string_raises_value_error(conn):
         conn.lookupByName("te\0st")
 
 
+def test_methods_without_parameters_reject_arguments(conn, dom):
+    # METH_NOARGS (dom.info(), conn.getURI(), dom.connect() ...): CPython
+    # raises the TypeError itself, as python3-libvirt's Python layer does
+    for call in (lambda: dom.info(0), lambda: dom.info(flags=0), lambda: dom.name(None),
+                 lambda: conn.getURI(1), lambda: dom.connect(conn),
+                 lambda: virtbind.virEventRunDefaultImpl(1)):
+        with pytest.raises(TypeError, match="takes no"):
+            call()
+    assert dom.info()[0] == virtbind.VIR_DOMAIN_RUNNING and dom.connect() is conn
+
+
+@needs_ref
+def test_methods_without_parameters_match_python3_libvirt():
+    """Every method virtbind binds without parameters takes none in
+    python3-libvirt either (same names: test_names_match_python3_libvirt)."""
+    import inspect
+    noargs, compared = [], 0
+    for cname, pyname in sorted(virtbind.__virtbind_manifest__.items()):
+        owner, _, attr = pyname.rpartition(".")
+        ours = getattr(getattr(virtbind, owner) if owner else virtbind, attr)
+        if _our_params(ours) != []:
+            continue
+        noargs.append(pyname)
+        ref_fn = getattr(getattr(reflibvirt, owner) if owner else reflibvirt, attr, None)
+        try:
+            sig = inspect.signature(ref_fn)
+        except (TypeError, ValueError):
+            continue
+        compared += 1
+        assert [n for n in sig.parameters if n != "self"] == [], pyname
+    assert len(noargs) > 100 and compared > 100
+
+
 def test_object_argument_type_checked(conn, dom):
     # virDomainMigrate(domain, dconn, ...): dconn must be a virConnect
     with pytest.raises(TypeError):
