@@ -340,6 +340,15 @@ static void setup(int standalone)
         die("virConnectDomainEventRegisterAny");
 }
 
+/* the row named by NAME's first LEN bytes, or NULL */
+static const struct row *lookup_row(const char *name, size_t len)
+{
+    for (size_t i = 0; i < NROWS; i++)
+        if (strlen(rows[i].name) == len && strncmp(rows[i].name, name, len) == 0)
+            return &rows[i];
+    return NULL;
+}
+
 #ifdef BENCH_C_LIBRARY
 /* built with -fvisibility=hidden: these two are the library's only symbols */
 #define BENCH_C_EXPORT __attribute__((visibility("default")))
@@ -355,21 +364,20 @@ int bench_c_setup(void)
 
 double bench_c_run(const char *row, long n)
 {
-    if (!conn || strcmp(row, "events") == 0)
+    const struct row *r = lookup_row(row, strlen(row));
+    if (!conn || !r || strcmp(row, "events") == 0)
         return -1;
-    for (size_t i = 0; i < NROWS; i++)
-        if (strcmp(rows[i].name, row) == 0)
-            return rows[i].fn(n);
-    return -1;
+    return r->fn(n);
 }
 #else
 static const struct row *find_row(const char *name, size_t len)
 {
-    for (size_t i = 0; i < NROWS; i++)
-        if (strlen(rows[i].name) == len && strncmp(rows[i].name, name, len) == 0)
-            return &rows[i];
-    fprintf(stderr, "bench_c: unknown row '%.*s'\n", (int)len, name);
-    exit(2);
+    const struct row *r = lookup_row(name, len);
+    if (!r) {
+        fprintf(stderr, "bench_c: unknown row '%.*s'\n", (int)len, name);
+        exit(2);
+    }
+    return r;
 }
 
 /* N so that a run takes about target seconds (multiples of BATCH) */
